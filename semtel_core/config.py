@@ -1,0 +1,163 @@
+"""The one validated place for configuration.
+
+Loaded from an optional YAML file, then overridden by ``SEMTEL_*`` environment variables (nested fields with
+``__``, e.g. ``SEMTEL_SAMPLING__RATE=0.1``). Secrets never live in the YAML: an endpoint names the environment
+variable (or Airflow connection) that holds its key, and every secret is a ``SecretStr`` so it is redacted in
+``repr`` and logs. Invalid configuration fails at load time with a :class:`ConfigError` naming the field.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from semtel_core.errors import ConfigError
+
+LOCAL_ENDPOINT_URL = "http://127.0.0.1:8765/v1"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Price(_Section):
+    """USD per million tokens."""
+
+    input_per_mtok: float = Field(ge=0)
+    output_per_mtok: float = Field(ge=0)
+    batch_discount: float = Field(default=0.5, ge=0, le=1)
+
+
+class EndpointSettings(_Section):
+    """One LLM endpoint: OpenAI, Azure OpenAI or any OpenAI-compatible server (vLLM, Ollama, the local one)."""
+
+    name: str
+    kind: Literal["openai", "azure"] = "openai"
+    base_url: str = LOCAL_ENDPOINT_URL
+    model: str = "local-zeroshot"
+    deployment: str | None = None
+    api_version: str | None = None
+    api_key: SecretStr | None = None
+    api_key_env: str | None = None
+    airflow_conn_id: str | None = None
+    rpm: int | None = Field(default=None, gt=0)
+    tpm: int | None = Field(default=None, gt=0)
+    weight: float = Field(default=1.0, gt=0)
+    timeout_s: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def _azure_needs_deployment(self) -> EndpointSettings:
+        if self.kind == "azure" and not (self.deployment and self.api_version):
+            raise ValueError("an azure endpoint needs 'deployment' and 'api_version'")
+        return self
+
+    def resolved_api_key(self) -> SecretStr:
+        """The key from ``api_key``, else from ``api_key_env``; the local endpoint accepts any key."""
+        if self.api_key is not None:
+            return self.api_key
+        if self.api_key_env:
+            value = os.environ.get(self.api_key_env)
+            if not value:
+                raise ConfigError(
+                    f"endpoint {self.name!r}: environment variable {self.api_key_env} is not set",
+                    field=f"endpoints.{self.name}.api_key_env",
+                )
+            return SecretStr(value)
+        return SecretStr("semtel-local")
+
+
+class InputSettings(_Section):
+    max_text_chars: int = Field(default=200_000, gt=0, description="longer conversations are rejected")
+    max_messages: int = Field(default=1_000, gt=0)
+    chunk_rows: int = Field(default=5_000, gt=0, description="rows per streamed chunk")
+
+
+class PrivacySettings(_Section):
+    enabled: bool = True
+    extra_patterns: dict[str, str] = Field(default_factory=dict, description="placeholder name -> regex")
+    engine: Literal["regex", "presidio"] = "regex"
+
+
+class SamplingSettings(_Section):
+    rate: float = Field(default=1.0, gt=0, le=1)
+    salt: str = "semtel"
+
+
+class PathSettings(_Section):
+    output_dir: Path = Path("semtel-output")
+    prompts_dir: Path | None = None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SEMTEL_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    endpoints: list[EndpointSettings] = Field(
+        default_factory=lambda: [EndpointSettings(name="local")], min_length=1
+    )
+    classifiers: list[str] = Field(
+        default_factory=lambda: ["user_expertise", "topic", "satisfaction", "task_complexity", "knowledge_work"]
+    )
+    input: InputSettings = Field(default_factory=InputSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    sampling: SamplingSettings = Field(default_factory=SamplingSettings)
+    paths: PathSettings = Field(default_factory=PathSettings)
+    prices: dict[str, Price] = Field(default_factory=dict)
+
+    @field_validator("endpoints")
+    @classmethod
+    def _unique_endpoint_names(cls, v: list[EndpointSettings]) -> list[EndpointSettings]:
+        names = [e.name for e in v]
+        if len(names) != len(set(names)):
+            raise ValueError(f"endpoint names must be unique, got {names}")
+        return v
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment wins over the YAML file (passed as init kwargs).
+        return (env_settings, init_settings)
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Load settings from YAML (optional; ``SEMTEL_CONFIG`` if no path) plus environment and overrides."""
+    path = path or os.environ.get("SEMTEL_CONFIG")
+    data: dict[str, Any] = {}
+    if path:
+        p = Path(path)
+        try:
+            loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {p}: {exc.strerror}", field="(file)", path=str(p)) from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config file {p} is not valid YAML: {exc}", field="(file)", path=str(p)) from None
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config file {p} must hold a mapping at top level", field="(root)", path=str(p))
+        data = loaded
+    data.update(overrides)
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = _field_path(first["loc"]) or "(root)"
+        raise ConfigError(
+            f"invalid configuration: {field}: {first['msg']} ({len(exc.errors())} error(s) in all)",
+            field=field,
+            errors=[{"field": _field_path(e["loc"]), "message": e["msg"]} for e in exc.errors()],
+        ) from None

@@ -1,0 +1,1 @@
+"""Prompt layer: classifier registry over prompts/*.prompty, label models, normalization, token budget."""
