@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from semtel_core.errors import ConfigError
@@ -71,6 +79,43 @@ class EndpointSettings(_Section):
         return SecretStr("semtel-local")
 
 
+class ClientSettings(_Section):
+    """The rate-limit-aware LLM client (``semtel_core.llm``): retries, deadlines and adaptive concurrency."""
+
+    max_attempts: int = Field(
+        default=6, ge=1, description="HTTP attempts per request, all endpoints together"
+    )
+    deadline_s: float = Field(default=600.0, gt=0, description="total time budget of one request")
+    backoff_base_s: float = Field(default=0.5, gt=0)
+    backoff_max_s: float = Field(default=30.0, gt=0)
+    retry_after_cap_s: float = Field(
+        default=60.0, gt=0, description="server retry-after is honoured up to this"
+    )
+    initial_concurrency: int = Field(
+        default=32, ge=1, description="starting in-flight limit per endpoint, split among the active tasks"
+    )
+    min_concurrency: int = Field(default=1, ge=1)
+    max_concurrency: int = Field(default=512, ge=1)
+    latency_tolerance: float = Field(default=1.5, ge=1.0, description="short/long latency ratio tolerated")
+    backoff_ratio: float = Field(default=0.7, gt=0, lt=1, description="limit multiplier on a 429 or timeout")
+    limit_headroom: float = Field(
+        default=0.97, gt=0, le=1, description="fraction of a learned rate limit used"
+    )
+    burst_s: float = Field(default=1.0, gt=0, description="seconds of rate our limiter may send at once")
+    charge_max_tokens: bool = Field(
+        default=True, description="providers charge prompt + max_tokens at admission"
+    )
+    breaker_failures: int = Field(default=5, ge=1, description="consecutive failures that open the breaker")
+    breaker_cooldown_s: float = Field(default=10.0, gt=0)
+    log_every_s: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered_bounds(self) -> ClientSettings:
+        if self.min_concurrency > self.max_concurrency:
+            raise ValueError("min_concurrency must not exceed max_concurrency")
+        return self
+
+
 class InputSettings(_Section):
     max_text_chars: int = Field(default=200_000, gt=0, description="longer conversations are rejected")
     max_messages: int = Field(default=1_000, gt=0)
@@ -81,6 +126,9 @@ class PrivacySettings(_Section):
     enabled: bool = True
     extra_patterns: dict[str, str] = Field(default_factory=dict, description="placeholder name -> regex")
     engine: Literal["regex", "presidio"] = "regex"
+    phone_regions: list[str] = Field(
+        default_factory=lambda: ["US"], description="regions whose national-format phone numbers are found"
+    )
 
 
 class SamplingSettings(_Section):
@@ -102,13 +150,20 @@ class Settings(BaseSettings):
         default_factory=lambda: [EndpointSettings(name="local")], min_length=1
     )
     classifiers: list[str] = Field(
-        default_factory=lambda: ["user_expertise", "topic", "satisfaction", "task_complexity", "knowledge_work"]
+        default_factory=lambda: [
+            "user_expertise",
+            "topic",
+            "satisfaction",
+            "task_complexity",
+            "knowledge_work",
+        ]
     )
     input: InputSettings = Field(default_factory=InputSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     sampling: SamplingSettings = Field(default_factory=SamplingSettings)
     paths: PathSettings = Field(default_factory=PathSettings)
     prices: dict[str, Price] = Field(default_factory=dict)
+    client: ClientSettings = Field(default_factory=ClientSettings)
 
     @field_validator("endpoints")
     @classmethod
@@ -144,11 +199,17 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
         try:
             loaded = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
         except OSError as exc:
-            raise ConfigError(f"cannot read config file {p}: {exc.strerror}", field="(file)", path=str(p)) from None
+            raise ConfigError(
+                f"cannot read config file {p}: {exc.strerror}", field="(file)", path=str(p)
+            ) from None
         except yaml.YAMLError as exc:
-            raise ConfigError(f"config file {p} is not valid YAML: {exc}", field="(file)", path=str(p)) from None
+            raise ConfigError(
+                f"config file {p} is not valid YAML: {exc}", field="(file)", path=str(p)
+            ) from None
         if not isinstance(loaded, dict):
-            raise ConfigError(f"config file {p} must hold a mapping at top level", field="(root)", path=str(p))
+            raise ConfigError(
+                f"config file {p} must hold a mapping at top level", field="(root)", path=str(p)
+            )
         data = loaded
     data.update(overrides)
     try:

@@ -23,6 +23,18 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
     )
 
 
+def _register() -> None:
+    # Imported here so each command module stays importable on its own; heavy imports live inside commands.
+    from semtel_core.cli.run_cmd import run
+    from semtel_core.cli.validate_cmd import validate
+
+    app.command()(validate)
+    app.command()(run)
+
+
+_register()
+
+
 def main() -> None:
     app()
 

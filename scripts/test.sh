@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, strict type check of semtel_core, then every pytest tier (unit, integration, slow).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh || exit 1
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+
+status=0
+echo "== ruff"; .venv/bin/ruff check . || status=1
+echo "== mypy --strict semtel_core"; .venv/bin/mypy || status=1
+echo "== pytest"
+.venv/bin/pytest -p no:cacheprovider "$@"
+rc=$?
+if [ "$rc" -eq 5 ]; then
+  # pytest's 5 means it collected no test at all: with a suite in tests/, that is a broken collection.
+  echo "pytest collected no tests: treating as failure"
+  rc=1
+fi
+[ "$rc" -ne 0 ] && status=$rc
+exit $status

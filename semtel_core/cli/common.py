@@ -1,0 +1,87 @@
+"""Shared pieces of CLI commands: config loading, clean errors, progress bars."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import fsspec
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from semtel_core.config import Settings, load_settings
+from semtel_core.errors import SemtelError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console(stderr=True)
+out = Console()
+
+CONFIG_OPTION: Any = typer.Option(
+    None, "--config", "-c", help="YAML settings file (SEMTEL_* env vars override)."
+)
+
+
+def settings_from(config: Path | None) -> Settings:
+    return load_settings(config)
+
+
+def clean_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn a :class:`SemtelError` into one clear line on stderr and exit code 2 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except SemtelError as exc:
+            console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=2) from None
+
+    return wrapper
+
+
+def total_size(paths: Sequence[str]) -> int | None:
+    try:
+        return sum(int(fsspec.core.url_to_fs(p)[0].size(fsspec.core.url_to_fs(p)[1]) or 0) for p in paths)
+    except (OSError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def byte_progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar over bytes read; disabled when stderr is not a terminal."""
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
+    with progress:
+        task = progress.add_task(description, total=total)
+        pending = 0
+
+        def advance(n: int) -> None:
+            nonlocal pending
+            pending += n
+            if pending >= 1 << 20:  # update every MiB: rich redraws are not free
+                progress.advance(task, pending)
+                pending = 0
+
+        yield advance
+        progress.advance(task, pending)

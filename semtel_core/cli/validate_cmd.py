@@ -1,0 +1,57 @@
+"""``semtel validate``: read inputs, report accepted/rejected counts by reason, write the rejects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from semtel_core.cli.common import CONFIG_OPTION, byte_progress, clean_errors, out, settings_from, total_size
+from semtel_core.ingest.formats import InputFormat
+from semtel_core.ingest.rejects import Reject
+from semtel_core.ingest.scan import ScanCounts, reconcile, scan
+from semtel_core.schema.arrow import REJECT_SCHEMA
+from semtel_core.storage import RowSink
+
+
+@clean_errors
+def validate(
+    inputs: list[str] = typer.Argument(
+        ..., help="Input files (JSONL, Parquet, CSV; local paths or fsspec URIs)."
+    ),
+    fmt: InputFormat = typer.Option(InputFormat.AUTO, "--format", "-f", help="Input shape."),
+    rejects: str = typer.Option(
+        "rejects.jsonl", "--rejects", "-r", help="Where to write rejected rows (.jsonl or .parquet)."
+    ),
+    config: Path | None = CONFIG_OPTION,
+) -> None:
+    """Validate conversations: count accepted and rejected rows by reason and write the rejects.
+
+    Exit code 0 when the files were read (even with rejected rows); 2 when a file cannot be read.
+    """
+    settings = settings_from(config)
+    counts = ScanCounts()
+    with (
+        RowSink(rejects, REJECT_SCHEMA, settings.input.chunk_rows) as sink,
+        byte_progress("validating", total_size(inputs)) as advance,
+    ):
+        for item in scan(inputs, settings.input, counts, fmt, advance):
+            if isinstance(item, Reject):
+                sink.add(item.to_row())
+    reconcile(counts.read, counts.accepted, sink.rows, step="validate")
+    _print_report(counts, sink.rows, rejects)
+
+
+def _print_report(counts: ScanCounts, written: int, rejects: str) -> None:
+    table = Table(title="semtel validate")
+    table.add_column("rows")
+    table.add_column("count", justify="right")
+    table.add_row("read", str(counts.read))
+    table.add_row("accepted", str(counts.accepted))
+    table.add_row("rejected", str(counts.rejected_total))
+    for reason, n in sorted(counts.rejected.items()):
+        table.add_row(f"  {reason}", str(n))
+    out.print(table)
+    out.print(f"reconciled: read {counts.read} = accepted {counts.accepted} + rejected {written}")
+    out.print(f"rejects written to {rejects}")

@@ -1,0 +1,1 @@
+"""Reading conversations: streaming readers, row validation with rejects, reconciliation."""
