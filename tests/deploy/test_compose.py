@@ -1,0 +1,75 @@
+"""No docker engine here: the compose file is validated statically."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytestmark = [pytest.mark.unit]
+
+REPO = Path(__file__).resolve().parents[2]
+AIRFLOW_ROLES = {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    data = yaml.safe_load((REPO / "docker-compose.yaml").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def test_every_component_is_there(compose: dict[str, Any]) -> None:
+    services = set(compose["services"])
+    assert AIRFLOW_ROLES | {"postgres", "airflow-init", "spark-master", "spark-worker", "semtel-endpoint"} <= services
+
+
+def test_images_are_pinned(compose: dict[str, Any]) -> None:
+    for name, svc in compose["services"].items():
+        image = svc.get("image", "")
+        assert re.fullmatch(r"[\w./-]+:[\w.-]+", image), f"{name}: image {image!r} is not pinned to a tag"
+        assert not image.endswith(":latest"), name
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert re.search(r"^FROM apache/airflow:3\.3\.\d+-python3\.11$", dockerfile, re.M)
+
+
+def test_long_running_services_have_healthchecks(compose: dict[str, Any]) -> None:
+    for name, svc in compose["services"].items():
+        if name == "airflow-init":
+            continue
+        check = svc.get("healthcheck", {})
+        assert check.get("test"), f"{name} has no healthcheck"
+
+
+def test_airflow_runs_local_executor_on_postgres_with_mounted_code(compose: dict[str, Any]) -> None:
+    for name in AIRFLOW_ROLES:
+        svc = compose["services"][name]
+        env = svc["environment"]
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql")
+        mounts = {v.split(":")[1] for v in svc["volumes"]}
+        assert {"/opt/airflow/dags", "/opt/airflow/plugins", "/opt/airflow/prompts"} <= mounts
+        assert svc["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert svc["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    for folder in ("dags", "plugins", "prompts"):
+        assert (REPO / folder).is_dir()
+
+
+def test_env_example_defines_every_variable_compose_uses(compose: dict[str, Any]) -> None:
+    text = (REPO / "docker-compose.yaml").read_text()
+    used = set(re.findall(r"(?<!\$)\$\{(\w+)\}", text))  # $${X} is escaped for the container shell
+    example = (REPO / ".env.example").read_text()
+    defined = set(re.findall(r"^(\w+)=", example, re.M))
+    assert used <= defined, used - defined
+
+
+def test_named_volumes_are_declared(compose: dict[str, Any]) -> None:
+    declared = set(compose.get("volumes", {}))
+    for name, svc in compose["services"].items():
+        for vol in svc.get("volumes", []):
+            src = vol.split(":")[0]
+            if not src.startswith((".", "/")):
+                assert src in declared, f"{name} uses undeclared volume {src}"
