@@ -12,11 +12,12 @@ from rich.table import Table
 from semtel_core.cli.common import CONFIG_OPTION, byte_progress, clean_errors, out, settings_from, total_size
 from semtel_core.config import SamplingSettings
 from semtel_core.errors import ConfigError
+from semtel_core.sample_data import CONVERSATIONS_PATH
 
 if TYPE_CHECKING:
     from semtel_core.extract import ExtractSummary
 
-BUNDLED_SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "conversations.jsonl"
+BUNDLED_SAMPLE = CONVERSATIONS_PATH
 
 
 @clean_errors
