@@ -17,7 +17,7 @@ def test_bundled_sample_rejects_match_manifest() -> None:
     counts = ScanCounts()
     rejects = [i for i in scan([str(CONVERSATIONS_PATH)], InputSettings(), counts) if isinstance(i, Reject)]
     got = {(r.location.line, r.reason.value) for r in rejects}
-    expected = {(e.line, e.reject_reason) for e in load_expected_rejects()}
+    expected = {(e["line"], e["reject_reason"]) for e in load_expected_rejects()}
     assert got == expected
     assert counts.read == counts.accepted + counts.rejected_total
 
