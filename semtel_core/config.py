@@ -141,6 +141,17 @@ class PathSettings(_Section):
     prompts_dir: Path | None = None
 
 
+class PromptSettings(_Section):
+    """The prompt layer (``semtel_core.prompts``): token budget per conversation and output normalization."""
+
+    truncation: Literal["none", "head", "tail", "head_tail", "turns"] = "head_tail"
+    max_conversation_tokens: int | None = Field(default=2048, ge=32, description="tokens of turn text")
+    turn_cap_tokens: int | None = Field(default=None, ge=16, description="per-turn cap of 'turns'")
+    compress: bool = Field(default=False, description="squeeze whitespace, elide repeats, long code and logs")
+    fuzzy_threshold: float = Field(default=85.0, ge=0, le=100, description="rapidfuzz ratio to accept a label")
+    fuzzy_margin: float = Field(default=5.0, ge=0, le=100, description="lead over the runner-up label")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SEMTEL_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -162,6 +173,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     sampling: SamplingSettings = Field(default_factory=SamplingSettings)
     paths: PathSettings = Field(default_factory=PathSettings)
+    prompts: PromptSettings = Field(default_factory=PromptSettings)
     prices: dict[str, Price] = Field(default_factory=dict)
     client: ClientSettings = Field(default_factory=ClientSettings)
 

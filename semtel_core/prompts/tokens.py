@@ -39,3 +39,13 @@ def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
                 if key == "name":
                     total += 1
     return total
+
+
+def encode(text: str) -> list[int]:
+    """Token ids of ``text`` (special-token text is encoded as ordinary text, never rejected)."""
+    return encoding().encode(text, disallowed_special=())
+
+
+def decode(tokens: list[int]) -> str:
+    """Text of token ids; a multi-byte character split at the edge decodes to U+FFFD, never raises."""
+    return encoding().decode(tokens, errors="replace")
