@@ -35,6 +35,12 @@ def _register() -> None:
 _register()
 
 
+from semtel_core.cli.endpoint_cmd import endpoint_app  # noqa: E402 - command groups after the root
+
+app.add_typer(endpoint_app, name="endpoint")
+app.add_typer(__import__("semtel_core.llm.cli", fromlist=["llm_app"]).llm_app, name="llm")
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,75 @@
+"""Start a real endpoint process for tests and benchmarks.
+
+    with running_endpoint("--rpm", "60", "--fault-500", "0.1") as base_url:
+        client = OpenAI(base_url=base_url, api_key="key-a", max_retries=0)
+
+The server runs in a subprocess (its own event loop and GIL, like production), on a free port.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from semtel_core.errors import EndpointUnavailableError
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def _stop(process: subprocess.Popen[bytes], timeout: float) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def running_endpoint(
+    *args: str, env: dict[str, str] | None = None, startup_timeout: float = 30
+) -> Iterator[str]:
+    """Run ``semtel endpoint serve`` with ``args``; yield its base URL (``http://127.0.0.1:PORT/v1``)."""
+    port = free_port()
+    command = [sys.executable, "-m", "semtel_core.cli.app", "endpoint", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), *args]
+    process = subprocess.Popen(command, env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while not _answers(f"{base_url}/models"):
+            if process.poll() is not None:
+                raise EndpointUnavailableError(
+                    f"endpoint exited with {process.returncode} during startup",
+                    endpoint=base_url,
+                    args=list(args),
+                )
+            if time.monotonic() > deadline:
+                raise EndpointUnavailableError(
+                    f"endpoint did not answer within {startup_timeout}s", endpoint=base_url, args=list(args)
+                )
+            time.sleep(0.05)
+        yield base_url
+    finally:
+        _stop(process, timeout=10)
