@@ -99,7 +99,7 @@ class ClientSettings(_Section):
     latency_tolerance: float = Field(default=1.5, ge=1.0, description="short/long latency ratio tolerated")
     backoff_ratio: float = Field(default=0.7, gt=0, lt=1, description="limit multiplier on a 429 or timeout")
     limit_headroom: float = Field(
-        default=0.97, gt=0, le=1, description="fraction of a learned rate limit used"
+        default=0.98, gt=0, le=1, description="fraction of a learned rate limit used"
     )
     burst_s: float = Field(default=1.0, gt=0, description="seconds of rate our limiter may send at once")
     charge_max_tokens: bool = Field(
@@ -152,6 +152,41 @@ class PromptSettings(_Section):
     fuzzy_margin: float = Field(default=5.0, ge=0, le=100, description="lead over the runner-up label")
 
 
+class EvaluationSettings(_Section):
+    """A/B comparison (``semtel eval compare``): bootstrap and the gate's thresholds, checked per classifier."""
+
+    min_agreement: float = Field(default=0.90, ge=0, le=1, description="share of paired labels that agree")
+    min_kappa: float = Field(default=0.80, ge=-1, le=1, description="Cohen's kappa between A and B")
+    max_jsd: float = Field(default=0.02, ge=0, le=1, description="Jensen-Shannon divergence (base 2)")
+    chi_square_alpha: float | None = Field(
+        default=0.01, gt=0, lt=1, description="fail when the chi-square p-value is below; null: off"
+    )
+    max_unlabelled_increase: float = Field(
+        default=0.02, ge=0, le=1, description="rise in the share of invalid/error rows from A to B"
+    )
+    bootstrap_resamples: int = Field(default=2000, ge=100)
+    confidence_level: float = Field(default=0.95, gt=0.5, lt=1)
+    seed: int = 0
+
+
+class ClassifySettings(_Section):
+    """The classification engine (``semtel_core.classify``): strategies, partitions, engines."""
+
+    strategy: str = Field(default="multi", description="default strategy: single, multi, batched, embedding")
+    strategies: dict[str, str] = Field(default_factory=dict, description="classifier -> strategy override")
+    strategy_plugins: dict[str, str] = Field(
+        default_factory=dict, description="strategy name -> 'module:attribute' of its factory"
+    )
+    batch_size: int = Field(default=10, ge=1, le=100, description="conversations per batched call")
+    shuffle_seed: int = Field(default=0, description="seed of the batched order (against position bias)")
+    label_max_tokens: int = Field(default=48, ge=8, description="completion budget per label in a call")
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    partitions: int | None = Field(default=None, ge=1, description="content-hash buckets; None: by size")
+    partition_bytes: int = Field(default=32 << 20, gt=0, description="input bytes per bucket when by size")
+    engine: Literal["polars", "spark"] = "polars"
+    spark_master: str = Field(default="local[2]", description="used when no Spark session is active")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SEMTEL_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -176,6 +211,8 @@ class Settings(BaseSettings):
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     prices: dict[str, Price] = Field(default_factory=dict)
     client: ClientSettings = Field(default_factory=ClientSettings)
+    classify: ClassifySettings = Field(default_factory=ClassifySettings)
+    evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
 
     @field_validator("endpoints")
     @classmethod

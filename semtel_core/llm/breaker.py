@@ -1,0 +1,82 @@
+"""Circuit breaker per endpoint: repeated failures put it in cooldown, then one half-open probe decides.
+
+Failures are connection errors, timeouts and 5xx, not 429s (a rate-limited endpoint is healthy, just full;
+the limiter and the concurrency controller deal with it). Each failed probe doubles the cooldown, up to
+``max_cooldown_s``; a success closes the breaker and resets it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Literal
+
+BreakerState = Literal["closed", "open", "half_open"]
+
+
+class CircuitBreaker:
+    def __init__(
+        self,
+        *,
+        failure_threshold: int,
+        cooldown_s: float,
+        max_cooldown_s: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._threshold = failure_threshold
+        self._base_cooldown = cooldown_s
+        self._max_cooldown = max_cooldown_s
+        self._clock = clock
+        self._cooldown = cooldown_s
+        self._failures = 0
+        self._open_until = 0.0
+        self._probe_in_flight = False
+        self._state: BreakerState = "closed"
+        self.times_opened = 0
+
+    @property
+    def state(self) -> BreakerState:
+        if self._state == "open" and self._clock() >= self._open_until:
+            self._state = "half_open"
+        return self._state
+
+    def available(self) -> bool:
+        """Whether a request may be sent now (without taking the half-open probe)."""
+        state = self.state
+        return state == "closed" or (state == "half_open" and not self._probe_in_flight)
+
+    def seconds_until_available(self) -> float:
+        return max(0.0, self._open_until - self._clock()) if self.state == "open" else 0.0
+
+    def begin(self) -> bool:
+        """Claim the right to send; in half-open state only one probe at a time is allowed."""
+        if not self.available():
+            return False
+        if self._state == "half_open":
+            self._probe_in_flight = True
+        return True
+
+    def on_success(self) -> None:
+        self._failures = 0
+        self._probe_in_flight = False
+        self._cooldown = self._base_cooldown
+        self._state = "closed"
+
+    def on_failure(self) -> None:
+        if self._state == "half_open":
+            self._probe_in_flight = False
+            self._cooldown = min(self._cooldown * 2, self._max_cooldown)
+            self._open()
+            return
+        self._failures += 1
+        if self._state == "closed" and self._failures >= self._threshold:
+            self._open()
+
+    def on_neutral(self) -> None:
+        """The probe ended without telling us about health (a 429, a 4xx): let the next request probe."""
+        self._probe_in_flight = False
+
+    def _open(self) -> None:
+        self._state = "open"
+        self._open_until = self._clock() + self._cooldown
+        self.times_opened += 1

@@ -1,0 +1,324 @@
+"""The rate-limit-aware LLM client: one retry loop over an endpoint pool, never raising for a row's failure.
+
+One attempt = take a concurrency slot on the best endpoint (``pool``), reserve the estimate in its rate
+limiter (``limiter``) and sleep off any debt, send through the openai SDK (its retries off), then feed the
+outcome back to limiter, concurrency controller (``concurrency``), circuit breaker (``breaker``) and
+accounting. Failed attempts are classified (``retry``): retryable ones back off (honouring ``retry-after``)
+and go round again, connection errors fail over to another endpoint, a context-length error is retried once
+on the caller's shorter prompt, anything else becomes an ``error`` row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+import openai
+
+from semtel_core.config import ClientSettings, EndpointSettings, Price, Settings
+from semtel_core.llm.accounting import Accounting, StatsSnapshot, cost_usd
+from semtel_core.llm.limiter import RateLimitHeaders
+from semtel_core.llm.pool import EndpointState, Pool, build_state
+from semtel_core.llm.retry import Backoff, Failure, classify
+from semtel_core.llm.sdk import KeyResolver, SdkFactory, build_sdk_client, default_key_resolver
+from semtel_core.llm.types import CallRequest, CallResult, Message, Usage
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Run:
+    """The state of one request across its attempts."""
+
+    request: CallRequest
+    started: float
+    deadline: float
+    tokens: int
+    attempts: int = 0
+    truncated: bool = False
+    usage: Usage = field(default_factory=Usage)
+    last: Failure | None = None
+    last_endpoint: EndpointState | None = None
+    avoid: EndpointState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Success:
+    state: EndpointState
+    content: str | None
+    usage: Usage
+    server_request_id: str | None
+    finish_reason: str | None
+
+
+class LLMClient:
+    """Chat completions over a pool of OpenAI-compatible endpoints, close to their rate limits.
+
+    ``share`` is the number of concurrently active tasks (Spark tasks, Airflow mapped tasks) using the same
+    endpoints: each client starts at ``initial_concurrency / share`` in flight per endpoint and adapts from
+    there. Use one client per event loop; ``complete`` is safe to call from many tasks of that loop.
+    """
+
+    def __init__(
+        self,
+        endpoints: Sequence[EndpointSettings],
+        settings: ClientSettings | None = None,
+        *,
+        prices: Mapping[str, Price] | None = None,
+        share: int = 1,
+        key_resolver: KeyResolver = default_key_resolver,
+        sdk_factory: SdkFactory = build_sdk_client,
+        seed: int | None = None,
+    ) -> None:
+        if not endpoints:
+            raise ValueError("an LLM client needs at least one endpoint")
+        self.settings = settings or ClientSettings()
+        self._prices = dict(prices or {})
+        self._pool = Pool(
+            [build_state(e, self.settings, key_resolver, share, sdk_factory) for e in endpoints]
+        )
+        self._backoff = Backoff(
+            self.settings.backoff_base_s, self.settings.backoff_max_s, self.settings.retry_after_cap_s
+        )
+        self._rng = random.Random(seed)
+        self._accounting = Accounting()
+        self._last_log = time.monotonic()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMClient:
+        return cls(settings.endpoints, settings.client, prices=settings.prices, **kwargs)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+    @property
+    def permits(self) -> int:
+        """The current in-flight limit summed over the pool."""
+        return sum(state.concurrency.permits for state in self._pool.states)
+
+    def stats(self) -> StatsSnapshot:
+        return self._accounting.snapshot(tuple(s.snapshot() for s in self._pool.states))
+
+    async def complete(self, request: CallRequest) -> CallResult:
+        """One request to a result row; cancellation propagates, every other failure becomes ``error``."""
+        now = time.monotonic()
+        run = _Run(
+            request=request,
+            started=now,
+            deadline=now + self.settings.deadline_s,
+            tokens=request.estimated_prompt_tokens() + request.max_tokens,
+        )
+        result = await self._run(run)
+        self._accounting.record_result(result)
+        self._maybe_log()
+        return result
+
+    async def _run(self, run: _Run) -> CallResult:
+        while run.attempts < self.settings.max_attempts:
+            outcome = await self._attempt(run)
+            if isinstance(outcome, _Success):
+                return self._ok(run, outcome)
+            if outcome.kind != "skip":
+                run.last = outcome
+            if outcome.kind == "context_length" and await self._retruncate(run):
+                continue
+            if not outcome.retryable:
+                return self._error(run, outcome)
+            delay = self._retry_delay(run, outcome)
+            if time.monotonic() + delay >= run.deadline:
+                return self._error(run, outcome, gave_up="deadline")
+            await asyncio.sleep(delay)
+        assert run.last is not None  # the loop only ends after a counted, failed attempt
+        return self._error(run, run.last, gave_up="max attempts")
+
+    async def _attempt(self, run: _Run) -> _Success | Failure:
+        left = run.deadline - time.monotonic()
+        state = await self._pool.acquire(run.tokens, run.avoid, timeout=max(left, 0.0))
+        if state is None:
+            return _deadline_failure(run, "no endpoint of the pool became available before the deadline")
+        try:
+            wait = state.limiter.reserve(run.tokens)
+            if time.monotonic() + wait >= run.deadline:
+                state.limiter.release(run.tokens)
+                return _deadline_failure(run, "rate limit wait exceeds the deadline")
+            try:
+                await asyncio.sleep(wait)
+            except asyncio.CancelledError:
+                state.limiter.release(run.tokens)
+                raise
+            if not state.breaker.begin():
+                state.limiter.release(run.tokens)
+                return _skip_failure()
+            return await self._send(state, run)
+        finally:
+            state.concurrency.release()
+
+    async def _send(self, state: EndpointState, run: _Run) -> _Success | Failure:
+        run.attempts += 1
+        state.attempts += 1
+        state.concurrency.on_wire += 1
+        on_wire_at_start = state.concurrency.on_wire  # this request included, as in Gradient2
+        sent = time.monotonic()
+        try:
+            raw = await state.sdk.chat.completions.with_raw_response.create(
+                model=state.model,
+                messages=list(run.request.messages),  # type: ignore[arg-type]
+                max_tokens=run.request.max_tokens,
+                timeout=max(0.001, min(state.settings.timeout_s, run.deadline - sent)),
+                **dict(run.request.extra),
+            )
+            completion = raw.parse()
+        except openai.OpenAIError as exc:
+            failure = classify(exc)
+            self._on_failure(state, run, failure, sent)
+            return failure
+        finally:
+            state.concurrency.on_wire -= 1
+        return self._on_success(
+            state, run, raw.headers, completion, time.monotonic() - sent, on_wire_at_start
+        )
+
+    def _on_success(
+        self,
+        state: EndpointState,
+        run: _Run,
+        headers: Mapping[str, str],
+        completion: Any,
+        rtt: float,
+        on_wire_at_start: int,
+    ) -> _Success:
+        usage = Usage(
+            completion.usage.prompt_tokens if completion.usage else 0,
+            completion.usage.completion_tokens if completion.usage else 0,
+        )
+        charged = usage.prompt_tokens + (
+            run.request.max_tokens if self.settings.charge_max_tokens else usage.completion_tokens
+        )
+        state.limiter.observe(RateLimitHeaders.parse(headers), rejected=False)
+        state.limiter.settle(run.tokens, charged)
+        state.answers += 1
+        state.concurrency.on_success(rtt, on_wire_at_start)
+        state.breaker.on_success()
+        self._accounting.record_attempt(rate_limited=False)
+        choice = completion.choices[0] if completion.choices else None
+        return _Success(
+            state=state,
+            content=choice.message.content if choice else None,
+            usage=usage,
+            server_request_id=headers.get("x-request-id") or getattr(completion, "id", None),
+            finish_reason=choice.finish_reason if choice else None,
+        )
+
+    def _on_failure(self, state: EndpointState, run: _Run, failure: Failure, sent: float) -> None:
+        self._accounting.record_attempt(rate_limited=failure.kind == "rate_limited")
+        if failure.status_code is not None:
+            state.answers += 1
+        state.limiter.observe(failure.headers, rejected=failure.kind == "rate_limited")
+        if failure.kind in ("rate_limited", "timeout"):
+            state.concurrency.on_drop(sent)
+        if failure.kind == "rate_limited":
+            state.rate_limited += 1
+        if failure.kind == "connection":
+            state.limiter.release(run.tokens)  # never reached the server
+        if failure.endpoint_unhealthy:
+            state.failures += 1
+            state.breaker.on_failure()
+            run.avoid = state
+            logger.debug("endpoint %s: %s", state.name, failure.reason)
+        else:
+            state.breaker.on_neutral()
+            run.avoid = None
+        run.last_endpoint = state
+
+    def _retry_delay(self, run: _Run, failure: Failure) -> float:
+        if failure.kind == "skip":
+            return 0.0
+        if failure.kind == "connection" and len(self._pool.states) > 1:
+            return 0.0  # fail over at once; the breaker keeps a dead endpoint out of the way
+        return self._backoff.delay(run.attempts, failure, self._rng)
+
+    async def _retruncate(self, run: _Run) -> bool:
+        """Retry once on the caller's shorter prompt; ``False`` when there is no callback or it was used."""
+        truncate = run.request.truncate
+        if truncate is None or run.truncated:
+            return False
+        shorter = truncate(run.request.messages)
+        messages: Sequence[Message] = await shorter if inspect.isawaitable(shorter) else shorter
+        run.request = run.request.with_messages(messages)
+        run.tokens = run.request.estimated_prompt_tokens() + run.request.max_tokens
+        run.truncated = True
+        return True
+
+    def _ok(self, run: _Run, success: _Success) -> CallResult:
+        state = success.state
+        return CallResult(
+            status="ok",
+            request_id=run.request.request_id,
+            content=success.content,
+            usage=success.usage,
+            cost_usd=cost_usd(self._prices, state.settings.model, success.usage),
+            latency_s=time.monotonic() - run.started,
+            attempts=run.attempts,
+            endpoint=state.name,
+            model=state.settings.model,
+            server_request_id=success.server_request_id,
+            finish_reason=success.finish_reason,
+        )
+
+    def _error(self, run: _Run, failure: Failure, gave_up: str | None = None) -> CallResult:
+        reason = (
+            failure.reason
+            if gave_up is None
+            else f"gave up ({gave_up}) after {run.attempts} attempts: {failure.reason}"
+        )
+        state = run.last_endpoint
+        return CallResult(
+            status="error",
+            request_id=run.request.request_id,
+            reason=reason,
+            error_type=failure.error_type,
+            status_code=failure.status_code,
+            latency_s=time.monotonic() - run.started,
+            attempts=run.attempts,
+            endpoint=state.name if state else None,
+            model=state.settings.model if state else None,
+            server_request_id=failure.server_request_id,
+        )
+
+    def _maybe_log(self) -> None:
+        now = time.monotonic()
+        if now - self._last_log >= self.settings.log_every_s:
+            self._last_log = now
+            logger.info("llm client: %s", self.stats().summary())
+
+
+def _deadline_failure(run: _Run, what: str) -> Failure:
+    last = run.last
+    if last is None:
+        return Failure("deadline", what, "DeadlineExceeded")
+    return Failure(
+        "deadline",
+        f"{what}; last failure: {last.reason}",
+        last.error_type,
+        last.status_code,
+        server_request_id=last.server_request_id,
+    )
+
+
+def _skip_failure() -> Failure:
+    return Failure("skip", "endpoint went into cooldown while we waited for it", "Skipped")

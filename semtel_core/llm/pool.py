@@ -1,0 +1,163 @@
+"""The endpoint pool: per-endpoint state (limiter, concurrency, breaker) and the choice of endpoint per attempt.
+
+An attempt goes to the usable endpoint that can send it soonest; among those ready now, to the one with the
+most headroom (the smaller of its rate-limit fill level and its free concurrency share) times its weight.
+Endpoints in cooldown are skipped, as is the one that just failed the attempt when another is usable
+(failover).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from dataclasses import dataclass, field
+
+import openai
+
+from semtel_core.config import ClientSettings, EndpointSettings
+from semtel_core.llm.accounting import EndpointSnapshot
+from semtel_core.llm.breaker import CircuitBreaker
+from semtel_core.llm.concurrency import CALIBRATION_ANSWERS, AdaptiveConcurrency
+from semtel_core.llm.limiter import EndpointLimiter
+from semtel_core.llm.sdk import KeyResolver, SdkFactory, build_sdk_client, model_name
+
+
+@dataclass(eq=False)
+class EndpointState:
+    settings: EndpointSettings
+    limiter: EndpointLimiter
+    concurrency: AdaptiveConcurrency
+    breaker: CircuitBreaker
+    key_resolver: KeyResolver
+    sdk_factory: SdkFactory = build_sdk_client
+    answers: int = 0  # HTTP answers so far; the first CALIBRATION_ANSWERS requests go one at a time
+    attempts: int = 0
+    rate_limited: int = 0
+    failures: int = 0
+    _sdk: openai.AsyncOpenAI | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def model(self) -> str:
+        return model_name(self.settings)
+
+    @property
+    def sdk(self) -> openai.AsyncOpenAI:
+        """Built on first use, so that a pool can be configured where no key is available (e.g. DAG parsing)."""
+        if self._sdk is None:
+            self._sdk = self.sdk_factory(self.settings, self.key_resolver(self.settings))
+        return self._sdk
+
+    def seconds_until_ready(self, tokens: int) -> float:
+        if not self.breaker.available():
+            return self.breaker.seconds_until_available() or math.inf
+        if not self.has_room():
+            return math.inf  # frees up when a request of this endpoint ends; unknown when
+        return self.limiter.wait_time(tokens)
+
+    def has_room(self) -> bool:
+        calibrated = self.answers >= CALIBRATION_ANSWERS
+        return self.concurrency.has_room() and (calibrated or self.concurrency.holders == 0)
+
+    def try_acquire(self) -> bool:
+        return self.has_room() and self.concurrency.try_acquire()
+
+    def score(self) -> float:
+        free = 1.0 - self.concurrency.holders / self.concurrency.permits
+        return min(self.limiter.headroom(), free) * self.settings.weight
+
+    def snapshot(self) -> EndpointSnapshot:
+        return EndpointSnapshot(
+            name=self.name,
+            model=self.model,
+            attempts=self.attempts,
+            rate_limited=self.rate_limited,
+            failures=self.failures,
+            concurrency_limit=round(self.concurrency.limit, 2),
+            in_flight=self.concurrency.on_wire,
+            breaker=self.breaker.state,
+            rpm=self.limiter.requests.per_minute,
+            tpm=self.limiter.tokens.per_minute,
+        )
+
+    async def aclose(self) -> None:
+        if self._sdk is not None:
+            await self._sdk.close()
+            self._sdk = None
+
+
+def build_state(
+    endpoint: EndpointSettings,
+    client: ClientSettings,
+    key_resolver: KeyResolver,
+    share: int,
+    sdk_factory: SdkFactory = build_sdk_client,
+) -> EndpointState:
+    """``share``: how many concurrently active tasks use this endpoint; each starts with its share of it."""
+    initial = max(client.min_concurrency, client.initial_concurrency / max(share, 1))
+    return EndpointState(
+        settings=endpoint,
+        limiter=EndpointLimiter(
+            endpoint.rpm, endpoint.tpm, headroom=client.limit_headroom, burst_s=client.burst_s, share=share
+        ),
+        concurrency=AdaptiveConcurrency(
+            initial,
+            min_limit=client.min_concurrency,
+            max_limit=client.max_concurrency,
+            tolerance=client.latency_tolerance,
+            backoff_ratio=client.backoff_ratio,
+        ),
+        breaker=CircuitBreaker(
+            failure_threshold=client.breaker_failures, cooldown_s=client.breaker_cooldown_s
+        ),
+        key_resolver=key_resolver,
+        sdk_factory=sdk_factory,
+    )
+
+
+class Pool:
+    """The endpoints of one client and the wait for a free slot on any of them."""
+
+    def __init__(self, states: list[EndpointState]) -> None:
+        self.states = states
+        self._room = asyncio.Event()
+        for state in states:
+            state.concurrency.on_room = self._room.set
+
+    async def acquire(self, tokens: int, avoid: EndpointState | None, timeout: float) -> EndpointState | None:
+        """Take a concurrency slot on the best endpoint, waiting up to ``timeout`` s; ``None`` on timeout."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + timeout
+        while True:
+            state, wait = choose(self.states, tokens, avoid)
+            if state is not None and state.try_acquire():
+                return state
+            left = give_up - loop.time()
+            if left <= 0:
+                return None
+            self._room.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._room.wait(), timeout=min(wait, left))
+
+    async def aclose(self) -> None:
+        for state in self.states:
+            await state.aclose()
+
+
+def choose(
+    states: list[EndpointState], tokens: int, avoid: EndpointState | None = None
+) -> tuple[EndpointState | None, float]:
+    """The endpoint for the next attempt and how long until it can send (``inf``: wait for a slot to free)."""
+    usable = [s for s in states if s.breaker.available()]
+    if avoid is not None and len(usable) > 1:
+        usable = [s for s in usable if s is not avoid]
+    if not usable:
+        return None, min(s.breaker.seconds_until_available() for s in states) or 0.05
+    waits = {id(s): s.seconds_until_ready(tokens) for s in usable}
+    best_wait = min(waits.values())
+    ready = [s for s in usable if waits[id(s)] <= best_wait + 1e-3]
+    return max(ready, key=EndpointState.score), best_wait

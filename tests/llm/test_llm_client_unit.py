@@ -1,0 +1,141 @@
+"""Client behaviour that the local endpoint cannot produce (context-length errors), faked at the HTTP
+boundary with real openai SDK clients over ``httpx2.MockTransport``; SDK construction; pool choice; cost."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import httpx2
+import openai
+import pytest
+from pydantic import SecretStr
+
+from semtel_core.config import ClientSettings, EndpointSettings, Price, load_settings
+from semtel_core.errors import ConfigError
+from semtel_core.llm import CallRequest, LLMClient, Message, Usage, build_sdk_client, cost_usd
+from semtel_core.llm.pool import build_state, choose
+from semtel_core.llm.sdk import default_key_resolver
+
+pytestmark = [pytest.mark.unit]
+
+MAX_PROMPT_CHARS = 40
+
+
+def _completion(content: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+        ],
+        "usage": {"prompt_tokens": 7, "completion_tokens": 2, "total_tokens": 9},
+    }
+
+
+def _short_context_server(request: httpx2.Request) -> httpx2.Response:
+    body = json.loads(request.content)
+    if sum(len(m["content"]) for m in body["messages"]) > MAX_PROMPT_CHARS:
+        error = {
+            "message": "This model's maximum context length is 10 tokens",
+            "code": "context_length_exceeded",
+        }
+        return httpx2.Response(400, json={"error": error})
+    return httpx2.Response(200, json=_completion("short enough"), headers={"x-request-id": "req-7"})
+
+
+def _mock_factory(endpoint: EndpointSettings, key: SecretStr | str) -> openai.AsyncOpenAI:
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(_short_context_server))
+    return openai.AsyncOpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0, http_client=http)
+
+
+def _cut(messages: Sequence[Message]) -> list[Message]:
+    return [{**m, "content": str(m["content"])[:10]} for m in messages]
+
+
+LONG = [{"role": "user", "content": "x" * 100}]
+
+
+async def test_context_length_error_retries_once_on_the_callers_shorter_prompt() -> None:
+    calls: list[int] = []
+
+    async def truncate(messages: Sequence[Message]) -> list[Message]:
+        calls.append(len(messages))
+        return _cut(messages)
+
+    prices = {"local-zeroshot": Price(input_per_mtok=1_000_000, output_per_mtok=2_000_000)}
+    async with LLMClient([EndpointSettings(name="e")], prices=prices, sdk_factory=_mock_factory) as client:
+        result = await client.complete(CallRequest(messages=LONG, request_id="c1", truncate=truncate))
+    assert (result.status, result.attempts, result.content) == ("ok", 2, "short enough")
+    assert calls == [1]
+    assert result.usage == Usage(7, 2)
+    assert result.cost_usd == pytest.approx(7 + 4)
+    assert result.server_request_id == "req-7"
+
+
+async def test_context_length_error_without_truncation_or_after_it_is_an_error_row() -> None:
+    async with LLMClient([EndpointSettings(name="e")], sdk_factory=_mock_factory) as client:
+        no_callback = await client.complete(CallRequest(messages=LONG, request_id="c2"))
+        still_long = await client.complete(CallRequest(messages=LONG, request_id="c3", truncate=lambda m: m))
+    assert (no_callback.status, no_callback.attempts, no_callback.status_code) == ("error", 1, 400)
+    assert "context_length_exceeded" in (no_callback.reason or "")
+    assert (still_long.status, still_long.attempts) == ("error", 2)
+    assert client.stats().errors == 2
+
+
+def test_azure_endpoint_builds_the_azure_client() -> None:
+    endpoint = EndpointSettings(
+        name="az",
+        kind="azure",
+        base_url="https://res.openai.azure.com",
+        deployment="gpt4o",
+        api_version="2024-10-21",
+    )
+    sdk = build_sdk_client(endpoint, SecretStr("secret"))
+    assert isinstance(sdk, openai.AsyncAzureOpenAI)
+    assert str(sdk.base_url) == "https://res.openai.azure.com/openai/deployments/gpt4o/"
+    assert sdk.max_retries == 0
+    plain = build_sdk_client(EndpointSettings(name="p", base_url="http://127.0.0.1:9/v1"), "k")
+    assert type(plain) is openai.AsyncOpenAI
+    assert (str(plain.base_url), plain.max_retries) == ("http://127.0.0.1:9/v1/", 0)
+
+
+def test_keys_come_from_env_and_airflow_needs_a_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEMTEL_TEST_KEY", "from-env")
+    env = EndpointSettings(name="env", api_key_env="SEMTEL_TEST_KEY")
+    assert default_key_resolver(env).get_secret_value() == "from-env"
+    with pytest.raises(ConfigError, match="Airflow connection"):
+        default_key_resolver(EndpointSettings(name="af", airflow_conn_id="llm_default"))
+
+
+def test_the_pool_prefers_headroom_and_skips_open_breakers() -> None:
+    settings = ClientSettings(breaker_failures=1)
+    a, b = (build_state(EndpointSettings(name=n, rpm=600), settings, default_key_resolver, 1) for n in "ab")
+    a.answers = b.answers = 10
+    for _ in range(8):
+        a.limiter.reserve(10)
+    assert choose([a, b], 10)[0] is b
+    b.breaker.on_failure()
+    chosen, wait = choose([a, b], 10)
+    assert chosen is a and wait == 0.0
+    assert choose([a, b], 10, avoid=a)[0] is a  # the only usable one, even if it just failed
+
+
+def test_share_splits_the_starting_concurrency() -> None:
+    settings = ClientSettings(initial_concurrency=32)
+    alone = build_state(EndpointSettings(name="e"), settings, default_key_resolver, share=1)
+    shared = build_state(EndpointSettings(name="e"), settings, default_key_resolver, share=8)
+    assert (alone.concurrency.permits, shared.concurrency.permits) == (32, 4)
+
+
+def test_cost_uses_the_price_table_and_client_settings_load() -> None:
+    prices = {"m": Price(input_per_mtok=2.5, output_per_mtok=10)}
+    assert cost_usd(prices, "m", Usage(1_000_000, 100_000)) == pytest.approx(3.5)
+    assert cost_usd(prices, "unknown", Usage(10, 10)) == 0.0
+    settings = load_settings(client={"max_attempts": 3, "initial_concurrency": 8})
+    assert (settings.client.max_attempts, settings.client.initial_concurrency) == (3, 8)
+    with pytest.raises(ConfigError, match="client"):
+        load_settings(client={"min_concurrency": 10, "max_concurrency": 5})
