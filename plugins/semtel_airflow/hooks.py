@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from airflow.sdk import BaseHook
 
 if TYPE_CHECKING:
+    from pydantic import SecretStr
+
     from semtel_core.config import EndpointSettings
 
 _EXTRA_FIELDS = ("model", "kind", "deployment", "api_version", "rpm", "tpm", "weight", "timeout_s")
@@ -56,3 +58,10 @@ class SemtelEndpointHook(BaseHook):
     @classmethod
     def get_endpoints(cls, conn_ids: list[str]) -> list[EndpointSettings]:
         return [cls(c).get_endpoint() for c in conn_ids]
+
+
+def connection_key_resolver(endpoint: EndpointSettings) -> SecretStr:
+    """The LLM client's ``key_resolver`` in Airflow: keys of endpoints naming a connection come from it."""
+    if endpoint.airflow_conn_id and endpoint.api_key is None and not endpoint.api_key_env:
+        return SemtelEndpointHook(endpoint.airflow_conn_id).get_endpoint().resolved_api_key()
+    return endpoint.resolved_api_key()

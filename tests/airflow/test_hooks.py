@@ -49,3 +49,28 @@ def test_azure_connection_and_bad_extras(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("AIRFLOW_CONN_AZ2", json.dumps({"conn_type": "semtel_llm", "extra": {"kind": "azure"}}))
     with pytest.raises(ConfigError, match="deployment"):
         SemtelEndpointHook("az2").get_endpoint()
+
+
+@pytest.mark.slow
+def test_key_resolver_reads_connection_for_config_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An endpoint configured with `airflow_conn_id` gets its key from the connection when a task runs."""
+    import httpx
+    from semtel_airflow.hooks import connection_key_resolver
+
+    from semtel_core.config import EndpointSettings
+    from semtel_core.endpoint.testing import running_endpoint
+    from semtel_core.llm import CallRequest, complete_many_sync
+
+    assert connection_key_resolver(EndpointSettings(name="local")).get_secret_value() == "semtel-local"
+    with running_endpoint("--lazy-load") as base_url:
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_PROD_KEYS",
+            json.dumps({"conn_type": "semtel_llm", "password": "af-key-1", "host": base_url}),
+        )
+        ep = EndpointSettings(name="prod", base_url=base_url, model="instant", airflow_conn_id="prod_keys")
+        assert connection_key_resolver(ep).get_secret_value() == "af-key-1"
+        request = CallRequest(messages=[{"role": "user", "content": "hello"}], max_tokens=16)
+        results, _ = complete_many_sync([ep], [request], key_resolver=connection_key_resolver)
+        assert results[0].ok, results[0].reason
+        stats = httpx.get(f"{base_url}/_stats").json()
+        assert stats["keys"]["af-key-1"]["successes"] == 1
