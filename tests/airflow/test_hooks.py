@@ -22,7 +22,12 @@ def test_endpoint_from_connection(monkeypatch: pytest.MonkeyPatch) -> None:
         ),
     )
     ep = SemtelEndpointHook("oai_east").get_endpoint()
-    assert (ep.base_url, ep.model, ep.tpm, ep.rpm) == ("https://api.openai.com/v1", "gpt-4o-mini", 2000000, 5000)
+    assert (ep.base_url, ep.model, ep.tpm, ep.rpm) == (
+        "https://api.openai.com/v1",
+        "gpt-4o-mini",
+        2000000,
+        5000,
+    )
     assert ep.resolved_api_key().get_secret_value() == "sk-secret-from-connection"
     assert "sk-secret" not in repr(ep)
 
@@ -46,7 +51,9 @@ def test_azure_connection_and_bad_extras(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("AIRFLOW_CONN_BAD", json.dumps({"conn_type": "semtel_llm", "extra": {"modle": "x"}}))
     with pytest.raises(ConfigError, match="unknown extra"):
         SemtelEndpointHook("bad").get_endpoint()
-    monkeypatch.setenv("AIRFLOW_CONN_AZ2", json.dumps({"conn_type": "semtel_llm", "extra": {"kind": "azure"}}))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_AZ2", json.dumps({"conn_type": "semtel_llm", "extra": {"kind": "azure"}})
+    )
     with pytest.raises(ConfigError, match="deployment"):
         SemtelEndpointHook("az2").get_endpoint()
 
@@ -55,8 +62,8 @@ def test_azure_connection_and_bad_extras(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_key_resolver_reads_connection_for_config_endpoints(monkeypatch: pytest.MonkeyPatch) -> None:
     """An endpoint configured with `airflow_conn_id` gets its key from the connection when a task runs."""
     import httpx
-    from semtel_airflow.hooks import connection_key_resolver
 
+    from semtel_airflow.hooks import connection_key_resolver
     from semtel_core.config import EndpointSettings
     from semtel_core.endpoint.testing import running_endpoint
     from semtel_core.llm import CallRequest, complete_many_sync
