@@ -13,12 +13,22 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "bootstrap: creating $VENV with $($PYTHON --version)"
   "$PYTHON" -m venv "$VENV"
 fi
+# This machine's pip config lists local mirror folders that do not exist for every package; drop that noise.
+pip_install() {
+  local log rc=0
+  log=$(mktemp)
+  "$VENV/bin/pip" install --quiet "$@" >"$log" 2>&1 || rc=$?
+  grep -v "is ignored: it is neither a file nor a directory" "$log" || true
+  rm -f "$log"
+  return "$rc"
+}
+
 if [ ! -f "$STAMP" ]; then
   echo "bootstrap: installing pinned dependencies (constraints.txt); the first time takes a few minutes"
-  "$VENV/bin/pip" install --quiet --upgrade pip setuptools wheel
+  pip_install --upgrade pip setuptools wheel
   # torch first, pinned to the CPU build, so that sentence-transformers does not pull a CUDA build.
-  "$VENV/bin/pip" install --quiet -c constraints.txt torch==2.13.0
-  "$VENV/bin/pip" install --quiet -c constraints.txt -e '.[all,dev]'
+  pip_install -c constraints.txt torch==2.13.0
+  pip_install -c constraints.txt -e '.[all,dev]'
   rm -f "$VENV"/.installed-*
   touch "$STAMP"
 fi
