@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 
 import fsspec
 import orjson
@@ -47,36 +47,32 @@ def atomic_open(path: str, mode: str = "wb") -> Iterator[Any]:
             fs.rm(tmp)
 
 
-class AtomicParquetWriter:
-    """Streams record batches into a Parquet file that appears under its name only on :meth:`close`."""
+class _AtomicFile:
+    """A file written under a temporary name beside its target and renamed into place on :meth:`close`."""
 
-    def __init__(self, path: str, schema: pa.Schema) -> None:
+    def __init__(self, path: str) -> None:
         self._fs, self._path = _fs(path)
         self._fs.makedirs(self._path.rpartition("/")[0] or ".", exist_ok=True)
         self._tmp = _tmp_name(self._path)
         self._fh = self._fs.open(self._tmp, "wb")
-        self._writer = pq.ParquetWriter(self._fh, schema, compression="zstd")
-        self.schema = schema
         self.rows = 0
 
-    def write_rows(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self._writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
-            self.rows += len(rows)
+    def _flush_format(self) -> None:
+        """Write what the format needs at the end (a Parquet footer); nothing for line formats."""
 
     def close(self) -> None:
-        self._writer.close()
+        self._flush_format()
         self._fh.close()
         self._fs.mv(self._tmp, self._path)
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
-            self._writer.close()
+            self._flush_format()
             self._fh.close()
         if self._fs.exists(self._tmp):
             self._fs.rm(self._tmp)
 
-    def __enter__(self) -> AtomicParquetWriter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
@@ -86,34 +82,34 @@ class AtomicParquetWriter:
             self.abort()
 
 
-def write_json(path: str, obj: Any) -> None:
-    with atomic_open(path) as fh:
-        fh.write(orjson.dumps(obj, default=str, option=orjson.OPT_INDENT_2))
+class AtomicParquetWriter(_AtomicFile):
+    """Streams rows into a Parquet file that appears under its name only on :meth:`close`."""
+
+    def __init__(self, path: str, schema: pa.Schema) -> None:
+        super().__init__(path)
+        self._writer = pq.ParquetWriter(self._fh, schema, compression="zstd")
+        self.schema = schema
+
+    def write_rows(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self._writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
+            self.rows += len(rows)
+
+    def _flush_format(self) -> None:
+        self._writer.close()
 
 
-class _JsonlWriter:
-    """The JSONL twin of :class:`AtomicParquetWriter` (same methods), for files people read."""
-
-    def __init__(self, path: str) -> None:
-        self._fs, self._path = _fs(path)
-        self._fs.makedirs(self._path.rpartition("/")[0] or ".", exist_ok=True)
-        self._tmp = _tmp_name(self._path)
-        self._fh = self._fs.open(self._tmp, "wb")
-        self.rows = 0
+class _JsonlWriter(_AtomicFile):
+    """The JSONL twin of :class:`AtomicParquetWriter`, for files people read."""
 
     def write_rows(self, rows: list[dict[str, Any]]) -> None:
         self._fh.write(b"".join(orjson.dumps(r, default=str) + b"\n" for r in rows))
         self.rows += len(rows)
 
-    def close(self) -> None:
-        self._fh.close()
-        self._fs.mv(self._tmp, self._path)
 
-    def abort(self) -> None:
-        with contextlib.suppress(Exception):
-            self._fh.close()
-        if self._fs.exists(self._tmp):
-            self._fs.rm(self._tmp)
+def write_json(path: str, obj: Any) -> None:
+    with atomic_open(path) as fh:
+        fh.write(orjson.dumps(obj, default=str, option=orjson.OPT_INDENT_2))
 
 
 class RowSink:

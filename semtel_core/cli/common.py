@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -19,6 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
+from rich.table import Table
 
 from semtel_core.config import Settings, load_settings
 from semtel_core.errors import SemtelError
@@ -85,3 +86,16 @@ def byte_progress(description: str, total: int | None) -> Iterator[Callable[[int
 
         yield advance
         progress.advance(task, pending)
+
+
+def row_counts_table(title: str, read: int, accepted: int, rejected_by_reason: Mapping[str, int]) -> Table:
+    """The read / accepted / rejected-by-reason table every reading command starts its report with."""
+    table = Table(title=title)
+    table.add_column("rows")
+    table.add_column("count", justify="right")
+    table.add_row("read", str(read))
+    table.add_row("accepted", str(accepted))
+    table.add_row("rejected", str(sum(rejected_by_reason.values())))
+    for reason, n in sorted(rejected_by_reason.items()):
+        table.add_row(f"  {reason}", str(n))
+    return table

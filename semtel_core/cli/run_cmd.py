@@ -7,9 +7,16 @@ from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
-from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, byte_progress, clean_errors, out, settings_from, total_size
+from semtel_core.cli.common import (
+    CONFIG_OPTION,
+    byte_progress,
+    clean_errors,
+    out,
+    row_counts_table,
+    settings_from,
+    total_size,
+)
 from semtel_core.config import SamplingSettings
 from semtel_core.errors import ConfigError
 from semtel_core.sample_data import CONVERSATIONS_PATH
@@ -50,14 +57,7 @@ def run(
 
 
 def _print_summary(s: ExtractSummary) -> None:
-    table = Table(title="semtel run: extract")
-    table.add_column("step")
-    table.add_column("rows", justify="right")
-    table.add_row("read", str(s.read))
-    table.add_row("accepted", str(s.accepted))
-    table.add_row("rejected", str(s.rejected))
-    for reason, n in s.rejected_by_reason.items():
-        table.add_row(f"  {reason}", str(n))
+    table = row_counts_table("semtel run: extract", s.read, s.accepted, s.rejected_by_reason)
     table.add_row(f"sampled (rate {s.sample_rate:g})", str(s.sampled))
     table.add_row("  unique content", str(s.unique_content))
     table.add_row("  duplicate content", str(s.duplicate_content))

@@ -5,9 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, byte_progress, clean_errors, out, settings_from, total_size
+from semtel_core.cli.common import (
+    CONFIG_OPTION,
+    byte_progress,
+    clean_errors,
+    out,
+    row_counts_table,
+    settings_from,
+    total_size,
+)
 from semtel_core.ingest.formats import InputFormat
 from semtel_core.ingest.rejects import Reject
 from semtel_core.ingest.scan import ScanCounts, reconcile, scan
@@ -44,14 +51,6 @@ def validate(
 
 
 def _print_report(counts: ScanCounts, written: int, rejects: str) -> None:
-    table = Table(title="semtel validate")
-    table.add_column("rows")
-    table.add_column("count", justify="right")
-    table.add_row("read", str(counts.read))
-    table.add_row("accepted", str(counts.accepted))
-    table.add_row("rejected", str(counts.rejected_total))
-    for reason, n in sorted(counts.rejected.items()):
-        table.add_row(f"  {reason}", str(n))
-    out.print(table)
+    out.print(row_counts_table("semtel validate", counts.read, counts.accepted, counts.rejected))
     out.print(f"reconciled: read {counts.read} = accepted {counts.accepted} + rejected {written}")
     out.print(f"rejects written to {rejects}")
