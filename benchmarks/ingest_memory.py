@@ -24,7 +24,10 @@ ARENA = REPO.parent / "shared" / "data" / "arena_conversations.jsonl"
 def _templates() -> list[dict[str, object]]:
     if ARENA.exists():
         return [json.loads(line) for line in ARENA.read_text(encoding="utf-8").splitlines() if line.strip()]
-    msg = {"role": "user", "content": "How do I parse a large JSON file in Python without loading it all? " * 5}
+    msg = {
+        "role": "user",
+        "content": "How do I parse a large JSON file in Python without loading it all? " * 5,
+    }
     return [{"messages": [msg, {"role": "assistant", "content": "Stream it line by line. " * 20}]}]
 
 
@@ -35,19 +38,23 @@ def generate(path: Path, size_bytes: int) -> int:
     with path.open("wb") as fh:
         while written < size_bytes:
             t = templates[rows % len(templates)]
-            line = json.dumps({"conversation_id": f"bench-{rows}", "messages": t["messages"]}).encode() + b"\n"
+            line = (
+                json.dumps({"conversation_id": f"bench-{rows}", "messages": t["messages"]}).encode() + b"\n"
+            )
             fh.write(line)
             written += len(line)
             rows += 1
     return rows
 
 
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size-mb", type=int, default=1024)
-    parser.add_argument("--extract", action="store_true", help="also measure `semtel run` (scrub + sample + write)")
+    parser.add_argument(
+        "--extract", action="store_true", help="also measure `semtel run` (scrub + sample + write)"
+    )
     ns = parser.parse_args()
     semtel = str(Path(sys.executable).with_name("semtel"))
     with tempfile.TemporaryDirectory() as tmp:

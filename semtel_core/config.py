@@ -148,7 +148,9 @@ class PromptSettings(_Section):
     max_conversation_tokens: int | None = Field(default=2048, ge=32, description="tokens of turn text")
     turn_cap_tokens: int | None = Field(default=None, ge=16, description="per-turn cap of 'turns'")
     compress: bool = Field(default=False, description="squeeze whitespace, elide repeats, long code and logs")
-    fuzzy_threshold: float = Field(default=85.0, ge=0, le=100, description="rapidfuzz ratio to accept a label")
+    fuzzy_threshold: float = Field(
+        default=85.0, ge=0, le=100, description="rapidfuzz ratio to accept a label"
+    )
     fuzzy_margin: float = Field(default=5.0, ge=0, le=100, description="lead over the runner-up label")
 
 
@@ -167,6 +169,18 @@ class EvaluationSettings(_Section):
     bootstrap_resamples: int = Field(default=2000, ge=100)
     confidence_level: float = Field(default=0.95, gt=0.5, lt=1)
     seed: int = 0
+    embedding_bundle: str | None = Field(
+        default=None, description="folder of a 'semtel embed train' bundle, used by the 'embedding' strategy"
+    )
+    cascade_threshold: float | None = Field(
+        default=None, ge=0, le=1, description="rows whose top probability is below go to cascade_strategy"
+    )
+    cascade_strategy: str = Field(
+        default="multi", description="LLM strategy of the cascade: single/multi/batched"
+    )
+    embedding_endpoint: str | None = Field(
+        default=None, description="endpoint name for provider 'endpoint' bundles; default: the first endpoint"
+    )
 
 
 class ClassifySettings(_Section):
@@ -184,7 +198,49 @@ class ClassifySettings(_Section):
     partitions: int | None = Field(default=None, ge=1, description="content-hash buckets; None: by size")
     partition_bytes: int = Field(default=32 << 20, gt=0, description="input bytes per bucket when by size")
     engine: Literal["polars", "spark"] = "polars"
+    workers: int = Field(
+        default=1, ge=1, description="polars engine: buckets classified at once, each in its own process"
+    )
     spark_master: str = Field(default="local[2]", description="used when no Spark session is active")
+
+
+class BatchSettings(_Section):
+    """The provider Batch API path (``semtel_core.batch``): file limits, window, request shape, fallback."""
+
+    endpoint: str | None = Field(default=None, description="endpoint name for batches; default: the first")
+    max_requests_per_file: int = Field(default=50_000, ge=1, description="provider limit per input file")
+    max_file_bytes: int = Field(default=200_000_000, ge=1024, description="provider limit per input file")
+    completion_window: str = Field(default="24h", pattern=r"^\d+[hm]$")
+    request_style: Literal["single", "multi"] = Field(
+        default="multi", description="one request per conversation x classifier, or per conversation"
+    )
+    fallback_strategy: str = Field(
+        default="multi", description="online strategy for failed, expired and missing batch items"
+    )
+    poll_interval_s: float = Field(default=30.0, gt=0, description="seconds between status polls")
+    list_page_size: int = Field(default=100, ge=1, le=100, description="batches per page when re-attaching")
+
+
+class GraderSettings(_Section):
+    """The grader re-check (``semtel_core.grader``): which rows are flagged, which models judge and fix."""
+
+    endpoint: str | None = Field(
+        default=None, description="endpoint name for grader calls; default: the first"
+    )
+    grader_model: str | None = Field(
+        default=None, description="model of the grader prompt; default: endpoint's"
+    )
+    reclassify_model: str | None = Field(
+        default=None, description="stronger model re-classifying rows judged wrong; default: endpoint's"
+    )
+    audit_rate: float = Field(default=0.02, ge=0, le=1, description="share of rows re-checked at random")
+    audit_seed: int = Field(default=0, description="seed of the audit sample")
+    flag_repaired: bool = True
+    flag_invalid: bool = True
+    shared_call_strategies: list[str] = Field(
+        default_factory=lambda: ["multi", "batched", "batch"],
+        description="strategies whose labels share a call: checked against other signals",
+    )
 
 
 class Settings(BaseSettings):
@@ -213,6 +269,8 @@ class Settings(BaseSettings):
     client: ClientSettings = Field(default_factory=ClientSettings)
     classify: ClassifySettings = Field(default_factory=ClassifySettings)
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
+    batch: BatchSettings = Field(default_factory=BatchSettings)
+    grader: GraderSettings = Field(default_factory=GraderSettings)
 
     @field_validator("endpoints")
     @classmethod

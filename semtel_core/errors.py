@@ -75,3 +75,7 @@ class ReconciliationError(SemtelError):
 
 class DataQualityError(SemtelError):
     """A data-quality suite failed; ``details`` has ``statistics`` and ``failed_expectations``."""
+
+
+class EvaluationGateError(SemtelError):
+    """An A/B comparison shifted more than the gate allows; ``details['failures']`` lists each breach."""

@@ -24,21 +24,31 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 
 
 def _register() -> None:
-    # Imported here so each command module stays importable on its own; heavy imports live inside commands.
+    # Command modules keep heavy imports (openai, polars, pyspark, sklearn) inside their commands,
+    # so importing them here keeps `semtel --help` fast.
+    from semtel_core.cli.batch_cmd import batch_app
+    from semtel_core.cli.classify_cmd import classify
+    from semtel_core.cli.embed_cmd import embed_app
+    from semtel_core.cli.endpoint_cmd import endpoint_app
+    from semtel_core.cli.eval_cmd import eval_app
+    from semtel_core.cli.grade_cmd import grade
     from semtel_core.cli.run_cmd import run
     from semtel_core.cli.validate_cmd import validate
+    from semtel_core.llm.cli import llm_app
 
-    app.command()(validate)
-    app.command()(run)
+    for command in (run, validate, classify, grade):
+        app.command()(command)
+    for name, group in (
+        ("endpoint", endpoint_app),
+        ("llm", llm_app),
+        ("batch", batch_app),
+        ("eval", eval_app),
+        ("embed", embed_app),
+    ):
+        app.add_typer(group, name=name)
 
 
 _register()
-
-
-from semtel_core.cli.endpoint_cmd import endpoint_app  # noqa: E402 - command groups after the root
-
-app.add_typer(endpoint_app, name="endpoint")
-app.add_typer(__import__("semtel_core.llm.cli", fromlist=["llm_app"]).llm_app, name="llm")
 
 
 def main() -> None:

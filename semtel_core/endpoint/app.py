@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -63,6 +64,7 @@ class EndpointApp:
             ("GET", "files/*"): self._file,
             ("GET", "files/*/content"): self._file_content,
             ("POST", "batches"): self._create_batch,
+            ("GET", "batches"): self._list_batches,
             ("GET", "batches/*"): self._batch,
             ("POST", "batches/*/cancel"): self._cancel_batch,
         }
@@ -170,6 +172,17 @@ class EndpointApp:
     ) -> None:
         body = parse_json(await read_body(receive, 1024 * 1024))
         await send_json(send, 200, self.batches.create(body), headers)
+
+    async def _list_batches(
+        self, scope: Scope, receive: Receive, send: Send, key: str, headers: Headers, _: list[str]
+    ) -> None:
+        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode())
+        after = query.get("after", [None])[0]
+        try:
+            limit = int(query.get("limit", ["20"])[0])
+        except ValueError:
+            raise HttpError(400, "'limit' must be an integer", code="invalid_limit") from None
+        await send_json(send, 200, self.batches.list_page(after, limit), headers)
 
     async def _batch(
         self, scope: Scope, receive: Receive, send: Send, key: str, headers: Headers, p: list[str]

@@ -72,6 +72,7 @@ class BatchManager:
             expires_at=int(time.time() + window_real_s),
         )
         self._jobs[job.id] = job
+        self.stats.batches_created += 1
         self._tasks[job.id] = asyncio.create_task(self._run(job), name=job.id)
         return job.as_object()
 
@@ -83,6 +84,24 @@ class BatchManager:
 
     def get(self, batch_id: str) -> dict[str, Any]:
         return self._job(batch_id).as_object()
+
+    def list_page(self, after: str | None, limit: int) -> dict[str, Any]:
+        """Newest first, ``limit`` per page after the batch ``after``: the provider's cursor pagination."""
+        if not 1 <= limit <= 100:
+            raise HttpError(400, "'limit' must be between 1 and 100", code="invalid_limit")
+        jobs = list(reversed(self._jobs.values()))  # dicts keep creation order
+        start = 0
+        if after is not None:
+            self._job(after)
+            start = next(i for i, job in enumerate(jobs) if job.id == after) + 1
+        page = [job.as_object() for job in jobs[start : start + limit]]
+        return {
+            "object": "list",
+            "data": page,
+            "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None,
+            "has_more": start + limit < len(jobs),
+        }
 
     def cancel(self, batch_id: str) -> dict[str, Any]:
         job = self._job(batch_id)

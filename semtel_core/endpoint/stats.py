@@ -53,6 +53,7 @@ class Stats:
         self.by_key: dict[str, KeyStats] = {}
         self.in_flight = 0
         self.batch_requests: Counter[str] = Counter()
+        self.batches_created = 0
 
     def key(self, api_key: str) -> KeyStats:
         stats = self.by_key.get(api_key)
@@ -82,11 +83,13 @@ class Stats:
             "totals": self.totals().as_dict(),
             "keys": {_redact(k): v.as_dict() for k, v in self.by_key.items()},
             "batch_requests": dict(self.batch_requests),
+            "batches_created": self.batches_created,
         }
 
     def reset(self) -> None:
         self.by_key.clear()
         self.batch_requests.clear()
+        self.batches_created = 0
         self.started_monotonic = time.monotonic()
 
     def summary_line(self, window_s: float, previous: KeyStats) -> str:

@@ -6,8 +6,9 @@ did to each conversation, the estimated prompt tokens and the versions to record
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from semtel_core.errors import PromptError
 from semtel_core.prompts.budget import TokenBudget, TruncationRecord, fit_conversation
 from semtel_core.prompts.delimiters import render_conversation_block
+from semtel_core.prompts.jinja_cache import prepare
 from semtel_core.prompts.registry import Classifier, ClassifierRegistry, Template, content_hash
 from semtel_core.prompts.schemas import batched_model, grader_model, label_model, response_format
 from semtel_core.prompts.tokens import count_message_tokens, count_tokens
@@ -53,15 +55,26 @@ class RenderedPrompt:
 
 def estimate_prompt_tokens(messages: Sequence[Mapping[str, Any]], response_format: Mapping[str, Any]) -> int:
     """Chat-message tokens plus the schema's tokens: providers put a json_schema into the model's context."""
+    return count_message_tokens(messages) + _schema_tokens(response_format)
+
+
+def _schema_tokens(response_format: Mapping[str, Any]) -> int:
     schema = response_format.get("json_schema", {}).get("schema", {})
-    return count_message_tokens(messages) + count_tokens(json.dumps(schema, separators=(",", ":")))
+    return count_tokens(json.dumps(schema, separators=(",", ":")))
+
+
+@dataclass(frozen=True)
+class _Structured:
+    """What a (style, classifiers) pair always renders to: built once per renderer, not once per prompt."""
+
+    output_model: type[BaseModel]
+    response_format: dict[str, Any]
+    schema_tokens: int
 
 
 def _prepare(template: Template, inputs: dict[str, Any]) -> list[ChatMessage]:
-    import prompty
-
     try:
-        messages = prompty.prepare(template.agent, inputs)
+        messages = prepare(template.agent, inputs)
     except Exception as exc:  # a broken template (undefined filter, bad syntax) or a role-marker injection
         raise PromptError(f"cannot render {template.path}: {exc}", path=str(template.path)) from exc
     return [{"role": m.role, "content": m.text} for m in messages]
@@ -83,6 +96,18 @@ class PromptRenderer:
     def __init__(self, registry: ClassifierRegistry, budget: TokenBudget | None = None) -> None:
         self.registry = registry
         self.budget = budget or TokenBudget()
+        self._structured: dict[tuple[str, tuple[str, ...]], _Structured] = {}
+
+    def _structure(
+        self, style: PromptStyle, specs: Sequence[Classifier], build: Callable[[], type[BaseModel]]
+    ) -> _Structured:
+        key = (style, tuple(s.name for s in specs))
+        found = self._structured.get(key)
+        if found is None:
+            model = build()
+            fmt = response_format(f"semtel_{style}_" + "_".join(key[1]), model)
+            found = self._structured[key] = _Structured(model, fmt, _schema_tokens(fmt))
+        return found
 
     def _block(self, conversation: Conversation) -> tuple[str, TruncationRecord]:
         turns, record = fit_conversation(conversation, self.budget)
@@ -95,22 +120,21 @@ class PromptRenderer:
         classifiers: Sequence[Classifier],
         conversations: Sequence[Conversation],
         inputs: dict[str, Any],
-        output_model: type[BaseModel],
+        build_model: Callable[[], type[BaseModel]],
         records: Mapping[str, TruncationRecord],
     ) -> RenderedPrompt:
         messages = _prepare(template, inputs)
         _check_blocks(messages, len(conversations), template)
-        names = tuple(c.name for c in classifiers)
-        fmt = response_format(f"semtel_{style}_" + "_".join(names), output_model)
+        structured = self._structure(style, classifiers, build_model)
         return RenderedPrompt(
             style=style,
-            classifiers=names,
+            classifiers=tuple(c.name for c in classifiers),
             conversation_ids=tuple(c.conversation_id for c in conversations),
             messages=messages,
-            response_format=fmt,
-            output_model=output_model,
+            response_format=structured.response_format,
+            output_model=structured.output_model,
             truncation=dict(records),
-            estimated_prompt_tokens=estimate_prompt_tokens(messages, fmt),
+            estimated_prompt_tokens=count_message_tokens(messages) + structured.schema_tokens,
             classifier_versions={c.name: c.version for c in classifiers},
             template_version=template.version,
         )
@@ -122,7 +146,7 @@ class PromptRenderer:
         inputs = {"task": spec.definitions.template_task(), "conversation": block}
         records = {conversation.conversation_id: record}
         return self._finish(
-            "single", spec.template, [spec], [conversation], inputs, spec.output_model, records
+            "single", spec.template, [spec], [conversation], inputs, lambda: spec.output_model, records
         )
 
     def multi_task(
@@ -132,7 +156,7 @@ class PromptRenderer:
         specs = self.registry.select(classifiers)
         block, record = self._block(conversation)
         inputs = {"tasks": [s.definitions.template_task() for s in specs], "conversation": block}
-        model = label_model([s.definitions for s in specs])
+        model = functools.partial(label_model, [s.definitions for s in specs])
         template = self.registry.style("multi_task")
         records = {conversation.conversation_id: record}
         return self._finish("multi_task", template, specs, [conversation], inputs, model, records)
@@ -151,7 +175,7 @@ class PromptRenderer:
             block, records[conversation.conversation_id] = self._block(conversation)
             blocks.append(block)
         inputs = {"tasks": [s.definitions.template_task() for s in specs], "conversations": blocks}
-        model = batched_model([s.definitions for s in specs])
+        model = functools.partial(batched_model, [s.definitions for s in specs])
         template = self.registry.style("batched")
         return self._finish("batched", template, specs, conversations, inputs, model, records)
 
@@ -169,7 +193,7 @@ class PromptRenderer:
             # Only canonical labels or null reach this JSON, so it needs no escaping.
             "proposed_labels": json.dumps({s.name: proposed[s.name] for s in specs}),
         }
-        model = grader_model([s.definitions for s in specs])
+        model = functools.partial(grader_model, [s.definitions for s in specs])
         template = self.registry.style("grader")
         records = {conversation.conversation_id: record}
         return self._finish("grader", template, specs, [conversation], inputs, model, records)

@@ -74,4 +74,6 @@ RESULT_SCHEMA = pa.schema(
     ]
 )
 
-assert RESULT_SCHEMA.names == list(ClassificationResult.model_fields), "schema and model must list the same fields"
+assert RESULT_SCHEMA.names == list(ClassificationResult.model_fields), (
+    "schema and model must list the same fields"
+)

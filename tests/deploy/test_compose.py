@@ -24,7 +24,10 @@ def compose() -> dict[str, Any]:
 
 def test_every_component_is_there(compose: dict[str, Any]) -> None:
     services = set(compose["services"])
-    assert AIRFLOW_ROLES | {"postgres", "airflow-init", "spark-master", "spark-worker", "semtel-endpoint"} <= services
+    assert (
+        AIRFLOW_ROLES | {"postgres", "airflow-init", "spark-master", "spark-worker", "semtel-endpoint"}
+        <= services
+    )
 
 
 def test_images_are_pinned(compose: dict[str, Any]) -> None:

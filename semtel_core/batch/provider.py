@@ -1,0 +1,110 @@
+"""SDK clients for the Batch API of one endpoint of the pool, and the small calls made through them.
+
+Management calls (upload, create, retrieve, list, cancel, download) are few and idempotent or guarded by the
+state file, so the SDK's own retries (``max_retries``) are kept on here, unlike the chat path where
+``semtel_core.llm`` runs the only retry loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import openai
+from openai.types import Batch
+
+from semtel_core.batch.state import BatchPart, RequestCounts
+from semtel_core.config import EndpointSettings, Settings
+from semtel_core.errors import ConfigError
+from semtel_core.llm.sdk import KeyResolver, default_key_resolver, model_name
+
+_MAX_RETRIES = 3
+
+
+def batch_endpoint(settings: Settings, name: str | None = None) -> EndpointSettings:
+    """The endpoint named ``name`` (default: ``batch.endpoint``, else the pool's first)."""
+    wanted = name or settings.batch.endpoint
+    if wanted is None:
+        return settings.endpoints[0]
+    for endpoint in settings.endpoints:
+        if endpoint.name == wanted:
+            return endpoint
+    raise ConfigError(
+        f"batch endpoint {wanted!r} is not one of {[e.name for e in settings.endpoints]}",
+        field="batch.endpoint",
+    )
+
+
+def request_model(endpoint: EndpointSettings) -> str:
+    return model_name(endpoint)
+
+
+def _key(endpoint: EndpointSettings, key_resolver: KeyResolver) -> str:
+    key = key_resolver(endpoint)
+    return key if isinstance(key, str) else key.get_secret_value()
+
+
+def _kwargs(endpoint: EndpointSettings, key_resolver: KeyResolver) -> dict[str, Any]:
+    return {
+        "api_key": _key(endpoint, key_resolver),
+        "max_retries": _MAX_RETRIES,
+        "timeout": endpoint.timeout_s,
+    }
+
+
+def sync_client(
+    endpoint: EndpointSettings, key_resolver: KeyResolver = default_key_resolver
+) -> openai.OpenAI:
+    kwargs = _kwargs(endpoint, key_resolver)
+    if endpoint.kind == "azure":
+        return openai.AzureOpenAI(
+            azure_endpoint=endpoint.base_url, api_version=endpoint.api_version, **kwargs
+        )
+    return openai.OpenAI(base_url=endpoint.base_url, **kwargs)
+
+
+def async_client(
+    endpoint: EndpointSettings, key_resolver: KeyResolver = default_key_resolver
+) -> openai.AsyncOpenAI:
+    kwargs = _kwargs(endpoint, key_resolver)
+    if endpoint.kind == "azure":
+        return openai.AsyncAzureOpenAI(
+            azure_endpoint=endpoint.base_url, api_version=endpoint.api_version, **kwargs
+        )
+    return openai.AsyncOpenAI(base_url=endpoint.base_url, **kwargs)
+
+
+def iter_batches(client: openai.OpenAI, page_size: int) -> Iterator[Batch]:
+    """Every batch the key can see, newest first, page by page (the SDK follows the ``after`` cursor)."""
+    yield from client.batches.list(limit=page_size)
+
+
+def find_by_fingerprint(
+    client: openai.OpenAI, fingerprint: str, page_size: int, not_before: int
+) -> Batch | None:
+    """The newest batch created with ``metadata.semtel_fingerprint == fingerprint``, if any. The list is
+    newest first, so the walk stops at batches created before ``not_before`` (epoch seconds)."""
+    for batch in iter_batches(client, page_size):
+        if batch.created_at < not_before:
+            return None
+        if (batch.metadata or {}).get("semtel_fingerprint") == fingerprint:
+            return batch
+    return None
+
+
+def download(client: openai.OpenAI, file_id: str) -> bytes:
+    return client.files.content(file_id).content
+
+
+def apply_batch(part: BatchPart, batch: Batch) -> None:
+    """Copy what the provider says about a batch onto its part of the state."""
+    part.batch_id = batch.id
+    part.input_file_id = batch.input_file_id
+    part.status = batch.status
+    counts = batch.request_counts
+    if counts is not None:
+        part.request_counts = RequestCounts(
+            total=counts.total, completed=counts.completed, failed=counts.failed
+        )
+    part.output_file_id = batch.output_file_id
+    part.error_file_id = batch.error_file_id

@@ -1,0 +1,100 @@
+"""The PySpark engine: the staged buckets as a DataFrame, one bucket per task through ``mapInArrow``.
+
+Each task runs :func:`classify_bucket` (the same function as the Polars engine) with its own event loop and
+async LLM client; its concurrency budget is the endpoint budget divided by the tasks running at once
+(``share`` = min(default parallelism, buckets)). Tasks write their bucket's results file themselves and
+return one summary row, so the driver never holds result rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from semtel_core import storage
+from semtel_core.classify.job import BucketJob, BucketSummary, classify_bucket
+from semtel_core.classify.staging import STAGING_DIR, StagedInput
+from semtel_core.schema.arrow import CONVERSATION_SCHEMA
+
+_SUMMARY_FIELDS = [f.name for f in dataclasses.fields(BucketSummary)]
+_FLOATS = {"cost_usd"}
+_STRINGS = {"statuses"}  # JSON: plain columns travel through Arrow between Python workers and the JVM
+_SUMMARY_SCHEMA = pa.schema(
+    [
+        (n, pa.float64() if n in _FLOATS else pa.string() if n in _STRINGS else pa.int64())
+        for n in _SUMMARY_FIELDS
+    ]
+)
+_SUMMARY_DDL = ", ".join(
+    f"{n} {'double' if n in _FLOATS else 'string' if n in _STRINGS else 'long'}" for n in _SUMMARY_FIELDS
+)
+
+
+def spark_session(master: str) -> Any:
+    """A small local-friendly session (no UI, two shuffle partitions) unless one is already active."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    # Python workers must run this interpreter (the venv with semtel_core), not whatever python is on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master(master)
+        .appName("semtel-classify")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "10000")
+        .getOrCreate()
+    )
+
+
+def _bucket_task(job: BucketJob) -> Any:
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        by_bucket: dict[int, list[pa.RecordBatch]] = {}
+        for batch in batches:
+            table = pa.Table.from_batches([batch])
+            for bucket in set(table.column("bucket").to_pylist()):
+                part = table.filter(pc.equal(table.column("bucket"), bucket))
+                by_bucket.setdefault(int(bucket), []).extend(part.to_batches())
+        for bucket, parts in sorted(by_bucket.items()):
+            conversations = pa.Table.from_batches(parts).select(CONVERSATION_SCHEMA.names)
+            summary = classify_bucket(bucket, conversations.cast(CONVERSATION_SCHEMA), job)
+            row = dataclasses.asdict(summary)
+            row["statuses"] = json.dumps(summary.statuses)
+            yield pa.RecordBatch.from_pylist([row], schema=_SUMMARY_SCHEMA)
+
+    return run
+
+
+def run_spark(staged: StagedInput, job: BucketJob, spark: Any | None = None) -> list[BucketSummary]:
+    import pyspark.sql.functions as F
+
+    session = spark or spark_session(job.settings.classify.spark_master)
+    busy = [b for b, n in staged.rows_per_bucket.items() if n]
+    empty = [
+        classify_bucket(b, CONVERSATION_SCHEMA.empty_table(), job)
+        for b in staged.rows_per_bucket
+        if b not in busy
+    ]
+    if not busy:
+        return empty
+    share = max(1, min(session.sparkContext.defaultParallelism, len(busy)))
+    job = dataclasses.replace(job, share=share)
+    frame = session.read.parquet(storage.join(job.output_dir, STAGING_DIR))
+    frame = frame.withColumn("bucket", F.col("bucket").cast("long")).repartitionByRange(len(busy), "bucket")
+    rows = frame.mapInArrow(_bucket_task(job), _SUMMARY_DDL).collect()
+    summaries = []
+    for row in rows:
+        data = row.asDict()
+        data["statuses"] = json.loads(data["statuses"])
+        summaries.append(BucketSummary(**data))
+    return sorted(summaries + empty, key=lambda s: s.bucket)

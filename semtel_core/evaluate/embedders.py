@@ -1,0 +1,129 @@
+"""One embedding per conversation: which text is embedded, and who computes the vector.
+
+The text is the conversation's turns fitted into a token budget with the prompt layer's ``head_tail`` truncation
+(cl100k tokens): MiniLM reads only its first 256 word pieces, so without it a long conversation would be judged
+on its opening alone, and the end of a dialogue (thanks, complaints) is where satisfaction shows. The same
+:class:`EmbeddingSpec` is stored in each trained artefact, so classification embeds exactly as training did.
+
+Two embedders: in-process MiniLM (the endpoint's numpy encoder, no server needed) and any OpenAI-compatible
+``/v1/embeddings`` endpoint (``local-minilm`` on the local endpoint, ``text-embedding-3-large`` in production).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field
+
+from semtel_core.config import EndpointSettings
+from semtel_core.prompts.budget import TokenBudget, fit_turns
+from semtel_core.schema.conversation import Conversation
+
+log = logging.getLogger(__name__)
+
+Vectors = npt.NDArray[np.float32]
+IN_PROCESS_MODEL = "local-minilm"
+
+
+class EmbeddingSpec(BaseModel):
+    """How conversations become vectors; part of every artefact's identity."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str = IN_PROCESS_MODEL
+    provider: Literal["in_process", "endpoint"] = "in_process"
+    view: Literal["user", "all"] = Field(
+        default="all", description="user: the user's turns only; all: every turn, role-prefixed"
+    )
+    max_tokens: int = Field(default=224, ge=32, description="cl100k tokens of turn text kept (head_tail)")
+
+
+def conversation_text(conversation: Conversation, spec: EmbeddingSpec) -> str:
+    """The text embedded for a conversation (user turns, or all turns when it has none)."""
+    turns = [(m.role, m.content) for m in conversation.messages if m.role != "system"]
+    if spec.view == "user":
+        turns = [t for t in turns if t[0] == "user"] or turns
+    fitted, _ = fit_turns(tuple(turns), TokenBudget(max_tokens=spec.max_tokens, strategy="head_tail"))
+    if spec.view == "user":
+        return "\n".join(text for _, text in fitted)
+    return "\n".join(f"{role}: {text}" for role, text in fitted)
+
+
+class Embedder(Protocol):
+    model: str
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+class InProcessMiniLM:
+    """all-MiniLM-L6-v2 in this process, with the endpoint's numpy encoder (loads in well under a second)."""
+
+    model = IN_PROCESS_MODEL
+
+    def __init__(self) -> None:
+        from semtel_core.endpoint.encoder import SentenceEncoder
+
+        self._encoder = SentenceEncoder()
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        return self._encoder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+
+
+class EndpointEmbedder:
+    """``POST /v1/embeddings`` through the openai SDK (its own retries: embeddings are a one-off training cost,
+    not the weekly hot path the rate-aware LLM client is built for)."""
+
+    def __init__(
+        self, endpoint: EndpointSettings, model: str, batch_size: int = 256, max_retries: int = 5
+    ) -> None:
+        import openai
+
+        self.model = model
+        self._batch_size = batch_size
+        self._client = openai.OpenAI(
+            base_url=endpoint.base_url,
+            api_key=endpoint.resolved_api_key().get_secret_value(),
+            timeout=endpoint.timeout_s,
+            max_retries=max_retries,
+        )
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        rows: list[list[float]] = []
+        for start in range(0, len(texts), self._batch_size):
+            batch = list(texts[start : start + self._batch_size])
+            response = self._client.embeddings.create(model=self.model, input=batch, encoding_format="float")
+            rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
+        vectors = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+        norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return np.asarray(vectors / norms, dtype=np.float32)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def build_embedder(spec: EmbeddingSpec, endpoint: EndpointSettings | None = None) -> Embedder:
+    if spec.provider == "in_process":
+        if spec.model != IN_PROCESS_MODEL:
+            raise ValueError(f"in-process embedding supports {IN_PROCESS_MODEL!r} only, not {spec.model!r}")
+        return InProcessMiniLM()
+    if endpoint is None:
+        raise ValueError("an endpoint embedder needs endpoint settings")
+    return EndpointEmbedder(endpoint, spec.model)
+
+
+def embed_conversations(
+    conversations: Sequence[Conversation], spec: EmbeddingSpec, embedder: Embedder
+) -> Vectors:
+    """One vector per conversation; identical texts (duplicate content) are embedded once."""
+    texts = [conversation_text(c, spec) for c in conversations]
+    unique = list(dict.fromkeys(texts))
+    vectors = embedder.embed(unique)
+    row = {text: i for i, text in enumerate(unique)}
+    log.info("embedded %d conversations (%d unique texts) with %s", len(texts), len(unique), embedder.model)
+    return np.asarray(vectors[[row[t] for t in texts]], dtype=np.float32).reshape(len(texts), -1)

@@ -1,0 +1,158 @@
+"""Training embedding classifiers on gold labels (TnT-LLM's recipe: LLM labels distilled into light models).
+
+Embeddings are computed once for every conversation that has any gold label and shared by all classifiers.
+Per classifier: a stratified held-out split, a scikit-learn logistic regression (or small MLP) wrapped in
+``CalibratedClassifierCV`` (Platt scaling by default) so that the top probability can drive the cascade, and
+metrics on the held-out part. The saved model is the one the metrics describe (trained on the training part).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from semtel_core.errors import ConfigError
+from semtel_core.evaluate.artefact import BundleManifest, ClassifierCard, EmbeddingBundle, TrainOptions
+from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, embed_conversations
+from semtel_core.evaluate.gold import GoldLabels
+from semtel_core.evaluate.metrics import held_out_metrics
+from semtel_core.schema.conversation import Conversation
+
+log = logging.getLogger(__name__)
+
+
+def _estimator(options: TrainOptions) -> Any:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    weight = "balanced" if options.class_weight == "balanced" else None
+    if options.estimator == "mlp":
+        # MLPClassifier has no class weights; calibration still corrects its over-confidence.
+        base: Any = MLPClassifier(
+            hidden_layer_sizes=(128,),
+            alpha=1e-3,
+            max_iter=400,
+            early_stopping=True,
+            random_state=options.seed,
+        )
+    else:
+        base = LogisticRegression(C=options.regularization_c, class_weight=weight, max_iter=2000)
+    return CalibratedClassifierCV(base, method=options.calibration, cv=options.calibration_folds)
+
+
+def data_hash(conversations: Sequence[Conversation], gold: GoldLabels) -> str:
+    """Hash of (classifier, content hash, label) over every gold pair that has a conversation, order-free."""
+    by_id = {c.conversation_id: c.content_hash for c in conversations}
+    items = sorted(
+        f"{name}\x1f{by_id[cid]}\x1f{label}"
+        for name, labels in gold.items()
+        for cid, label in labels.items()
+        if cid in by_id
+    )
+    h = hashlib.blake2b(digest_size=16)
+    for item in items:
+        h.update(item.encode("utf-8") + b"\x1e")
+    return h.hexdigest()
+
+
+def _train_one(
+    name: str, labels: list[str], vectors: npt.NDArray[np.float32], options: TrainOptions
+) -> tuple[Any, ClassifierCard]:
+    from sklearn.model_selection import train_test_split
+
+    counts = Counter(labels)
+    dropped = {label: n for label, n in counts.items() if n < options.min_label_examples}
+    keep = [i for i, label in enumerate(labels) if label not in dropped]
+    y = np.asarray([labels[i] for i in keep])
+    if len(set(y)) < 2:
+        raise ConfigError(
+            f"classifier {name!r}: fewer than two labels with {options.min_label_examples}+ gold examples "
+            f"({dict(counts)})",
+            field="gold",
+        )
+    train, test = train_test_split(
+        np.asarray(keep), test_size=options.test_size, random_state=options.seed, stratify=y
+    )
+    model = _estimator(options)
+    y_train = [labels[i] for i in train]
+    model.fit(vectors[train], y_train)
+    classes = [str(c) for c in model.classes_]
+    metrics = held_out_metrics(
+        [labels[i] for i in test], model.predict_proba(vectors[test]), classes, y_train
+    )
+    card = ClassifierCard(
+        name=name,
+        labels=classes,
+        n_train=len(train),
+        n_test=len(test),
+        dropped_labels=dropped,
+        metrics=metrics,
+    )
+    log.info(
+        "%s: held-out accuracy %.3f, macro-F1 %.3f (majority baseline %.3f / %.3f), kappa %.3f, n_test %d",
+        name,
+        metrics.accuracy,
+        metrics.macro_f1,
+        metrics.majority_accuracy,
+        metrics.majority_macro_f1,
+        metrics.kappa,
+        metrics.n_test,
+    )
+    return model, card
+
+
+def _version(spec: EmbeddingSpec, options: TrainOptions, digest: str, sklearn_version: str) -> str:
+    key = "|".join([spec.model_dump_json(), options.model_dump_json(), digest, sklearn_version])
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def train_bundle(
+    conversations: Sequence[Conversation],
+    gold: GoldLabels,
+    spec: EmbeddingSpec,
+    embedder: Embedder,
+    options: TrainOptions | None = None,
+    classifiers: Sequence[str] | None = None,
+) -> EmbeddingBundle:
+    """Embed every gold-labelled conversation once, then train and evaluate one model per classifier."""
+    import sklearn
+
+    options = options or TrainOptions()
+    names = list(classifiers) if classifiers else sorted(gold)
+    missing = [n for n in names if n not in gold]
+    if missing:
+        raise ConfigError(
+            f"no gold labels for classifier(s) {missing}; gold has {sorted(gold)}", field="gold"
+        )
+    wanted = {cid for n in names for cid in gold[n]}
+    chosen = [c for c in conversations if c.conversation_id in wanted]
+    if len(chosen) < len(wanted):
+        log.warning("%d gold-labelled conversations are not in the input", len(wanted) - len(chosen))
+    vectors = embed_conversations(chosen, spec, embedder)
+    row = {c.conversation_id: i for i, c in enumerate(chosen)}
+    models: dict[str, Any] = {}
+    cards: dict[str, ClassifierCard] = {}
+    for name in names:
+        ids = [cid for cid in gold[name] if cid in row]
+        labels = [gold[name][cid] for cid in ids]
+        models[name], cards[name] = _train_one(name, labels, vectors[[row[c] for c in ids]], options)
+    digest = data_hash(chosen, {n: gold[n] for n in names})
+    manifest = BundleManifest(
+        version=_version(spec, options, digest, sklearn.__version__),
+        created_at=datetime.now(UTC),
+        embedding=spec,
+        options=options,
+        data_hash=digest,
+        conversations=len(chosen),
+        sklearn_version=sklearn.__version__,
+        classifiers=cards,
+    )
+    return EmbeddingBundle(manifest, models)
