@@ -72,7 +72,7 @@ class _Live:
 
 
 @contextmanager
-def _live_progress() -> Iterator[_Live]:
+def live_progress() -> Iterator[_Live]:
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -118,7 +118,7 @@ def classify(
     if engine not in (None, "polars", "spark"):
         raise ConfigError(f"--engine must be polars or spark, got {engine!r}", field="classify.engine")
     names = [n.strip() for n in classifiers.split(",") if n.strip()] if classifiers else None
-    with _live_progress() as live:
+    with live_progress() as live:
         summary = classify_run(
             inputs,
             output,
@@ -132,10 +132,10 @@ def classify(
             on_progress=live.call,
             on_bucket=live.bucket,
         )
-    _print_summary(summary)
+    print_classify_summary(summary)
 
 
-def _print_summary(s: ClassifyRunSummary) -> None:
+def print_classify_summary(s: ClassifyRunSummary) -> None:
     table = Table(title=f"semtel classify: run {s.run_id} ({s.engine}, {s.strategy})")
     table.add_column("what")
     table.add_column("value", justify="right")

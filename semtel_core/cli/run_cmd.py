@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
+from rich.table import Table
 
+from semtel_core import storage
 from semtel_core.cli.common import (
     CONFIG_OPTION,
     byte_progress,
@@ -17,7 +20,7 @@ from semtel_core.cli.common import (
     settings_from,
     total_size,
 )
-from semtel_core.config import SamplingSettings
+from semtel_core.config import SamplingSettings, Settings
 from semtel_core.errors import ConfigError
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
@@ -38,9 +41,15 @@ def run(
     sample_rate: float | None = typer.Option(
         None, "--sample-rate", help="Override sampling.rate (0 < r <= 1)."
     ),
+    classify: bool = typer.Option(
+        True, "--classify/--no-classify", help="Classify the sampled conversations after the extract step."
+    ),
     config: Path | None = CONFIG_OPTION,
 ) -> None:
-    """Run the pipeline: validate, scrub PII, sample and dedupe; print what happened to every row."""
+    """Run the pipeline: validate, scrub PII, sample, dedupe, then classify with every configured classifier.
+
+    With the default configuration the bundled offline endpoint is started for the run.
+    """
     from semtel_core.extract import extract
 
     settings = settings_from(config)
@@ -54,6 +63,47 @@ def run(
     with byte_progress("extract", total_size(sources)) as advance:
         summary = extract(sources, output, settings, on_bytes=advance)
     _print_summary(summary)
+    if classify:
+        _classify(summary.conversations_path, storage.join(output, "classify"), settings)
+
+
+def _classify(conversations: str, output: str, settings: Settings) -> None:
+    from semtel_core.classify.run import classify_run
+    from semtel_core.cli.classify_cmd import live_progress, print_classify_summary
+    from semtel_core.endpoint.embedded import embedded_endpoint
+
+    for name in ("httpx", "httpx2"):  # one INFO line per HTTP request otherwise
+        logging.getLogger(name).setLevel(logging.WARNING)
+    with embedded_endpoint(settings) as run_settings, live_progress() as live:
+        summary = classify_run(
+            [conversations],
+            output,
+            run_settings,
+            on_staged=live.staged,
+            on_progress=live.call,
+            on_bucket=live.bucket,
+        )
+    print_classify_summary(summary)
+    out.print(_label_table(storage.join(output, "results")))
+
+
+def _label_table(results_dir: str) -> Table:
+    """The three most frequent labels of each classifier, with their shares."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(results_dir, format="parquet").to_table(columns=["classifier", "label"])
+    counts = table.group_by(["classifier", "label"]).aggregate([([], "count_all")]).to_pylist()
+    view = Table(title="labels (top 3 per classifier)")
+    view.add_column("classifier")
+    view.add_column("label")
+    view.add_column("share", justify="right")
+    for name in sorted(set(pc.unique(table["classifier"]).to_pylist())):
+        rows = sorted((r for r in counts if r["classifier"] == name), key=lambda r: -r["count_all"])
+        total = sum(r["count_all"] for r in rows)
+        for i, r in enumerate(rows[:3]):
+            view.add_row(name if i == 0 else "", str(r["label"]), f"{r['count_all'] / total:.0%}")
+    return view
 
 
 def _print_summary(s: ExtractSummary) -> None:

@@ -28,7 +28,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether ``url`` answers 200 within a second."""
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
             return bool(response.status == 200)
@@ -58,7 +59,7 @@ def running_endpoint(
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + startup_timeout
-        while not _answers(f"{base_url}/models"):
+        while not answers(f"{base_url}/models"):
             if process.poll() is not None:
                 raise EndpointUnavailableError(
                     f"endpoint exited with {process.returncode} during startup",
