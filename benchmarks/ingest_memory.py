@@ -65,7 +65,12 @@ def main() -> None:
         # Each measurement in its own interpreter, so getrusage's running maximum belongs to it alone.
         cases = [("validate", [semtel, "validate", str(data), "--rejects", f"{tmp}/rejects.jsonl"])]
         if ns.extract:
-            cases.append(("run (extract)", [semtel, "run", "--input", str(data), "--output", f"{tmp}/out"]))
+            cases.append(
+                (
+                    "run (extract)",
+                    [semtel, "run", "--no-classify", "--input", str(data), "--output", f"{tmp}/out"],
+                )
+            )
         print(f"{'command':<16}{'seconds':>10}{'MB/s':>10}{'peak RSS MB':>14}")
         for name, cmd in cases:
             probe = [sys.executable, "-c", _PROBE, *cmd]
