@@ -33,4 +33,11 @@ if [ ! -f "$STAMP" ]; then
   touch "$STAMP"
 fi
 
+# Headless Chromium renders the HTML report in its test; install it when missing and we may (root, Debian).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "bootstrap: installing chromium for the report test"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || echo "bootstrap: chromium could not be installed; the report's browser test will be skipped"
+fi
+
 scripts/ensure-services.sh

@@ -243,6 +243,73 @@ class GraderSettings(_Section):
     )
 
 
+class LoadSettings(_Section):
+    """Loading a week's results (``semtel_core.load``): the Parquet dataset and the Postgres aggregates."""
+
+    dataset_root: str | None = Field(
+        default=None, description="root of the results dataset (folder or URI); default: <output_dir>/dataset"
+    )
+    max_rows_per_file: int = Field(default=1_000_000, ge=1, description="rows per Parquet part file")
+    postgres_dsn: SecretStr | None = Field(
+        default=None, description="libpq DSN of the aggregates database; unset: aggregates are not loaded"
+    )
+    postgres_schema: str = Field(default="public", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    postgres_table: str = Field(default="semtel_weekly_aggregates", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class ReportSettings(_Section):
+    """The HTML report (``semtel_core.report``)."""
+
+    min_cell_size: int = Field(
+        default=5, ge=1, description="k: cells counting fewer conversations are suppressed"
+    )
+    title: str = "semtel weekly report"
+
+
+class QualitySettings(_Section):
+    """The weekly data-quality suite (``semtel_core.quality``): thresholds checked per classifier."""
+
+    max_unlabelled_rate: float = Field(
+        default=0.05, ge=0, le=1, description="share of invalid + error rows allowed per classifier"
+    )
+    max_flip_rate: float = Field(
+        default=0.25, ge=0, le=1, description="share of grader-checked rows whose label flipped"
+    )
+    jsd_warn: float = Field(
+        default=0.02, ge=0, le=1, description="week-over-week JS divergence (base 2) that is reported"
+    )
+    jsd_fail: float = Field(
+        default=0.10, ge=0, le=1, description="week-over-week JS divergence (base 2) that fails the run"
+    )
+
+    @model_validator(mode="after")
+    def _warn_below_fail(self) -> QualitySettings:
+        if self.jsd_warn > self.jsd_fail:
+            raise ValueError("jsd_warn must not exceed jsd_fail")
+        return self
+
+
+class AlertSettings(_Section):
+    """On-call alerts (``semtel_core.alerts``). Secrets (SMTP password, webhook URL) come from the environment:
+    ``SEMTEL_ALERTS__SMTP_PASSWORD``, ``SEMTEL_ALERTS__WEBHOOK_URL``."""
+
+    smtp_host: str | None = Field(default=None, description="no host: no email alerts")
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "semtel@localhost"
+    smtp_to: list[str] = Field(default_factory=list)
+    webhook_url: SecretStr | None = Field(default=None, description="no URL: no webhook alerts")
+    timeout_s: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _email_needs_recipients(self) -> AlertSettings:
+        if self.smtp_host and not self.smtp_to:
+            raise ValueError("smtp_host is set but smtp_to lists no recipient")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SEMTEL_", env_nested_delimiter="__", extra="forbid", validate_default=True
@@ -271,6 +338,10 @@ class Settings(BaseSettings):
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
     grader: GraderSettings = Field(default_factory=GraderSettings)
+    quality: QualitySettings = Field(default_factory=QualitySettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    load: LoadSettings = Field(default_factory=LoadSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @field_validator("endpoints")
     @classmethod

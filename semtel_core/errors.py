@@ -73,8 +73,16 @@ class ReconciliationError(SemtelError):
     """Row counts do not reconcile (read != accepted + rejected, or results missing/duplicated)."""
 
 
+class LoadError(SemtelError):
+    """Loading a week's results failed; ``details`` has ``table`` / ``week`` (never a DSN or password)."""
+
+
 class DataQualityError(SemtelError):
     """A data-quality suite failed; ``details`` has ``statistics`` and ``failed_expectations``."""
+
+
+class AlertDeliveryError(SemtelError):
+    """An on-call alert could not be delivered; ``details['failures']`` maps each channel to its error."""
 
 
 class EvaluationGateError(SemtelError):

@@ -1,0 +1,69 @@
+"""Weekly aggregates for dashboards: one row per (week, classifier, label) with counts, shares, tokens and cost.
+
+Rows without a label (status ``invalid`` or ``error``) are counted under the pseudo-labels ``(invalid)`` and
+``(error)``, so shares sum to 1 per classifier and a week that failed more shows up instead of shrinking.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict
+
+LABELLED_STATUSES = ("ok", "repaired")
+
+
+class WeeklyAggregate(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    week: date
+    classifier: str
+    label: str
+    count: int
+    share: float
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+
+
+def label_or_status() -> pl.Expr:
+    """The row's label when it has one, else ``(invalid)`` / ``(error)``."""
+    return (
+        pl.when(pl.col("status").is_in(LABELLED_STATUSES) & pl.col("label").is_not_null())
+        .then(pl.col("label"))
+        .otherwise(pl.format("({})", pl.col("status")))
+    )
+
+
+def weekly_aggregates(results: pa.Table, week_start: date) -> list[WeeklyAggregate]:
+    frame = pl.from_arrow(results)
+    assert isinstance(frame, pl.DataFrame)
+    if frame.is_empty():
+        return []
+    grouped = (
+        frame.with_columns(label_or_status().alias("bucket_label"))
+        .group_by("classifier", "bucket_label")
+        .agg(
+            pl.len().alias("count"),
+            pl.col("prompt_tokens").sum().alias("prompt_tokens"),
+            pl.col("completion_tokens").sum().alias("completion_tokens"),
+            pl.col("cost_usd").sum().alias("cost_usd"),
+        )
+        .with_columns((pl.col("count") / pl.col("count").sum().over("classifier")).alias("share"))
+        .sort("classifier", "bucket_label")
+    )
+    return [
+        WeeklyAggregate(
+            week=week_start,
+            classifier=row["classifier"],
+            label=row["bucket_label"],
+            count=row["count"],
+            share=row["share"],
+            prompt_tokens=row["prompt_tokens"],
+            completion_tokens=row["completion_tokens"],
+            cost_usd=row["cost_usd"],
+        )
+        for row in grouped.iter_rows(named=True)
+    ]

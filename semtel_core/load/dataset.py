@@ -1,0 +1,148 @@
+"""Atomic, idempotent replace of one week in the results dataset.
+
+Layout: ``<root>/week=YYYY-MM-DD/classifier=NAME/part-N.parquet`` (Hive partitioning; the ``week`` and
+``classifier`` columns live in the path, as Spark, Polars, DuckDB and pyarrow expect). The week is the unit of
+replacement: all its classifiers are written by pyarrow's ``write_dataset`` into a private staging folder beside
+the dataset, then the staging week is swapped in for the old one. A rerun therefore replaces the whole week
+(a classifier dropped from the run disappears too) and never appends; concurrent loads of *different* weeks
+touch disjoint folders and their own staging folders, so they cannot interfere.
+
+Swap on a local disk: rename old week aside, rename new week in, delete old; both renames are atomic, so a
+reader sees the old week, the new week, or (for the instant between the renames) no week, never a mix. Object
+stores have no directory rename: there the old week is deleted and the staged files copied in (fsspec ``mv``),
+which is not atomic for a reader listing the folder meanwhile; a query engine with table snapshots (Delta,
+Iceberg) would be needed for that and is out of scope.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import shutil
+import uuid
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from semtel_core import storage
+from semtel_core.errors import ReconciliationError
+from semtel_core.load.reading import arrow_fs
+
+log = logging.getLogger(__name__)
+
+STAGING_PREFIX = "_staging-"  # leading "_": readers of the dataset skip it
+
+
+def week_partition(dataset_root: str, week_start: date) -> str:
+    return storage.join(dataset_root, f"week={week_start.isoformat()}")
+
+
+def _check_unique(table: pa.Table) -> None:
+    pairs = table.group_by(["classifier", "conversation_id"]).aggregate([([], "count_all")])
+    dupes = pairs.filter(pc.greater(pairs["count_all"], 1))
+    if dupes.num_rows:
+        raise ReconciliationError(
+            f"{dupes.num_rows} (classifier, conversation) pairs have more than one result row; refusing to load",
+            duplicated_pairs=dupes.num_rows,
+            examples=dupes.slice(0, 5).select(["classifier", "conversation_id"]).to_pylist(),
+        )
+
+
+def _with_week(table: pa.Table, week_start: date) -> pa.Table:
+    week = pa.array([week_start.isoformat()] * table.num_rows, pa.string())
+    return table.append_column("week", week)
+
+
+def _stage(table: pa.Table, staging: str, week_start: date, max_rows_per_file: int) -> list[str]:
+    afs, inner, _ = arrow_fs(staging)
+    written: list[str] = []
+    ds.write_dataset(
+        _with_week(table, week_start),
+        inner,
+        filesystem=afs,
+        format="parquet",
+        partitioning=ds.partitioning(
+            pa.schema([("week", pa.string()), ("classifier", pa.string())]), flavor="hive"
+        ),
+        basename_template="part-{i}.parquet",
+        max_rows_per_file=max_rows_per_file,
+        max_rows_per_group=min(max_rows_per_file, 128 * 1024),
+        existing_data_behavior="error",
+        file_visitor=lambda f: written.append(f.path),
+        file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
+    )
+    return written
+
+
+def _is_local(fs: object) -> bool:
+    protocol = getattr(fs, "protocol", "")
+    protocols = protocol if isinstance(protocol, tuple) else (protocol,)
+    return "file" in protocols or "local" in protocols
+
+
+def _swap(staged_week: str, target_week: str) -> None:
+    _, inner_target, fs = arrow_fs(target_week)
+    _, inner_staged, _ = arrow_fs(staged_week)
+    if not _is_local(fs):
+        if fs.exists(inner_target):
+            fs.rm(inner_target, recursive=True)
+        fs.mv(inner_staged, inner_target, recursive=True)
+        return
+    _swap_local(inner_staged, inner_target)
+
+
+def _swap_local(staged: str, target: str, attempts: int = 20) -> None:
+    """Lock-free swap with ``os.rename`` (never fsspec/shutil ``move``, which nests a folder into an existing
+    one). Two loads of the same week may race: each moves aside whatever week is in place and retries until
+    its own rename lands, so the last writer wins and each keeps its own aside folder to delete."""
+    asides: list[str] = []
+    try:
+        for _ in range(attempts):
+            head, _, tail = target.rpartition("/")
+            aside = f"{head}/_replaced-{uuid.uuid4().hex}-{tail}"  # "_": dataset readers skip it
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(target, aside)
+                asides.append(aside)
+            try:
+                os.rename(staged, target)
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+        raise OSError(errno.EBUSY, f"could not swap in {target}: other loads keep replacing it")
+    except BaseException:
+        if asides and not os.path.exists(target):
+            os.rename(asides.pop(), target)  # the load failed as a whole: put the old week back
+        raise
+    finally:
+        for aside in asides:
+            shutil.rmtree(aside, ignore_errors=True)
+
+
+def replace_week(
+    table: pa.Table, dataset_root: str, week_start: date, *, max_rows_per_file: int = 1_000_000
+) -> list[str]:
+    """Replace ``week=<week_start>`` of the dataset with ``table``'s rows; returns the final file paths."""
+    _check_unique(table)
+    staging = storage.join(dataset_root, f"{STAGING_PREFIX}{uuid.uuid4().hex}")
+    _, staging_inner, fs = arrow_fs(staging)
+    target = week_partition(dataset_root, week_start)
+    try:
+        staged_files = _stage(table, staging, week_start, max_rows_per_file)
+        fs.makedirs(staging_inner, exist_ok=True)  # an empty week stages no files
+        staged_week = week_partition(staging, week_start)
+        _, staged_week_inner, _ = arrow_fs(staged_week)
+        fs.makedirs(staged_week_inner, exist_ok=True)
+        _swap(staged_week, target)
+    finally:
+        if fs.exists(staging_inner):
+            fs.rm(staging_inner, recursive=True)
+    _, target_inner, _ = arrow_fs(target)
+    _, staged_week_inner, _ = arrow_fs(week_partition(staging, week_start))
+    final = [target_inner + f.removeprefix(staged_week_inner) for f in staged_files]
+    log.info("replaced %s: %d rows in %d files", target, table.num_rows, len(final))
+    return final

@@ -1,0 +1,56 @@
+"""Reading a run's result rows (``ClassificationResult``) from a file or folder, local or any fsspec URI.
+
+Both the loader and the report start here, so they agree on what a run's rows are: every Parquet file under the
+path (hidden ``.``/``_`` entries such as ``_staging`` skipped, as pyarrow's dataset discovery does) or one JSONL
+file, cast to :data:`RESULT_SCHEMA` so a column of the wrong type fails here and not halfway through a load.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import fsspec
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.json as pa_json
+from pyarrow.fs import FSSpecHandler, PyFileSystem
+
+from semtel_core.errors import InputFileError
+from semtel_core.schema.results import RESULT_SCHEMA
+
+
+def arrow_fs(path: str) -> tuple[PyFileSystem, str, Any]:
+    """pyarrow filesystem, path inside it, and the fsspec filesystem behind it, for a local path or a URI."""
+    fs, inner = fsspec.core.url_to_fs(path)
+    return PyFileSystem(FSSpecHandler(fs)), inner, fs
+
+
+def _read_any(path: str) -> pa.Table:
+    afs, inner, fs = arrow_fs(path)
+    if not fs.exists(inner):
+        raise InputFileError(f"results not found: {path}", path=path)
+    if inner.endswith((".jsonl", ".json")):
+        with fs.open(inner, "rb") as fh:
+            return pa_json.read_json(fh)
+    dataset = ds.dataset(inner, filesystem=afs, format="parquet", partitioning=None)
+    return dataset.to_table()
+
+
+def conform(table: pa.Table, path: str) -> pa.Table:
+    """The table's columns in :data:`RESULT_SCHEMA` order and types; missing columns are an input error."""
+    missing = [name for name in RESULT_SCHEMA.names if name not in table.column_names]
+    if missing:
+        raise InputFileError(f"{path} is not a result-row file: missing columns {missing}", path=path)
+    try:
+        return table.select(RESULT_SCHEMA.names).cast(RESULT_SCHEMA)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputFileError(f"{path}: result columns have the wrong types: {exc}", path=path) from None
+
+
+def read_results(path: str) -> pa.Table:
+    """All result rows under ``path`` (Parquet file or folder, or one JSONL file) as a :data:`RESULT_SCHEMA` table."""
+    try:
+        table = _read_any(path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputFileError(f"cannot read result rows from {path}: {exc}", path=path) from None
+    return conform(table, path)

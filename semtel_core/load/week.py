@@ -1,0 +1,77 @@
+"""``load_week``: the load step of the weekly run (Parquet dataset, then optional Postgres aggregates)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from semtel_core.config import Settings
+from semtel_core.load.aggregates import weekly_aggregates
+from semtel_core.load.dataset import replace_week, week_partition
+from semtel_core.load.postgres import upsert_aggregates
+from semtel_core.load.reading import read_results
+
+log = logging.getLogger(__name__)
+
+
+class LoadSummary(BaseModel):
+    week: date
+    rows: int
+    rows_per_classifier: dict[str, int]
+    partition: str
+    files: list[str]
+    aggregate_rows: int
+    postgres_table: str | None  # None: no DSN configured, aggregates not loaded
+
+
+def _as_date(week_start: date | datetime | str) -> date:
+    if isinstance(week_start, datetime):
+        return week_start.date()
+    if isinstance(week_start, date):
+        return week_start
+    return date.fromisoformat(week_start[:10])
+
+
+def dataset_root_of(settings: Settings) -> str:
+    """``load.dataset_root``, else ``<paths.output_dir>/dataset``."""
+    return settings.load.dataset_root or str(settings.paths.output_dir / "dataset")
+
+
+def load_week(
+    results_path: str, dataset_root: str | None, week_start: date | datetime | str, settings: Settings
+) -> LoadSummary:
+    """Replace the week's partition of ``dataset_root`` (None: :func:`dataset_root_of`) with the rows under
+    ``results_path`` and upsert its aggregates into Postgres when ``settings.load.postgres_dsn`` is set.
+    Idempotent: a rerun replaces."""
+    week = _as_date(week_start)
+    dataset_root = dataset_root or dataset_root_of(settings)
+    table = read_results(results_path)
+    files = replace_week(table, dataset_root, week, max_rows_per_file=settings.load.max_rows_per_file)
+    aggregates = weekly_aggregates(table, week)
+    per_classifier: dict[str, int] = {}
+    for agg in aggregates:
+        per_classifier[agg.classifier] = per_classifier.get(agg.classifier, 0) + agg.count
+    pg_table: str | None = None
+    dsn = settings.load.postgres_dsn
+    if dsn is None:
+        log.info("Postgres aggregates skipped: load.postgres_dsn (SEMTEL_LOAD__POSTGRES_DSN) is not set")
+    else:
+        pg_table = f"{settings.load.postgres_schema}.{settings.load.postgres_table}"
+        upsert_aggregates(
+            dsn.get_secret_value(),
+            settings.load.postgres_schema,
+            settings.load.postgres_table,
+            week,
+            aggregates,
+        )
+    return LoadSummary(
+        week=week,
+        rows=table.num_rows,
+        rows_per_classifier=per_classifier,
+        partition=week_partition(dataset_root, week),
+        files=files,
+        aggregate_rows=len(aggregates),
+        postgres_table=pg_table,
+    )

@@ -1,0 +1,131 @@
+"""``render_report``: one self-contained HTML file per weekly run (inline SVG and CSS, works offline)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import polars as pl
+from pydantic import BaseModel
+
+from semtel_core import storage
+from semtel_core.config import Settings
+from semtel_core.load.reading import read_results
+from semtel_core.report import figures
+from semtel_core.report.charts import distribution_svg, share_bar_svg
+from semtel_core.report.template import STYLE, TEMPLATE
+
+log = logging.getLogger(__name__)
+
+_QUALITY_LIST_KEYS = ("warnings", "failed_expectations")
+
+
+def _as_dict(obj: Mapping[str, Any] | BaseModel | None) -> dict[str, Any] | None:
+    if obj is None:
+        return None
+    return obj.model_dump(mode="json") if isinstance(obj, BaseModel) else dict(obj)
+
+
+def _quality_view(report: dict[str, Any]) -> dict[str, Any]:
+    """Whatever the quality step hands over: its verdict, its warnings and failures, and its scalar figures."""
+    success = report.get("success")
+    warnings = [str(w) for key in _QUALITY_LIST_KEYS for w in report.get(key) or []]
+    stats = report.get("statistics")
+    flat = {**report, **stats} if isinstance(stats, Mapping) else report
+    figures_ = [
+        (key, f"{value:.4g}" if isinstance(value, float) else value)
+        for key, value in flat.items()
+        if isinstance(value, str | int | float | bool) and key != "success"
+    ]
+    headline = (
+        "All expectations passed."
+        if success is True
+        else "Validation FAILED."
+        if success is False
+        else "Validation result attached."
+    )
+    return {"success": success, "headline": headline, "warnings": warnings, "figures": figures_}
+
+
+def _week_of(frame: pl.DataFrame) -> date | None:
+    first = frame["created_at"].min() if frame.height else None
+    if not isinstance(first, datetime):
+        return None
+    day = first.date()
+    return day - timedelta(days=day.weekday())
+
+
+def _cost_split(costs: list[figures.CostRow]) -> list[tuple[str, float]]:
+    by_mode: dict[str, float] = {}
+    for row in costs:
+        by_mode[row.mode] = by_mode.get(row.mode, 0.0) + row.cost_usd
+    return sorted(by_mode.items())
+
+
+def _context(
+    frame: pl.DataFrame, previous: pl.DataFrame | None, settings: Settings, week: date | None
+) -> dict[str, Any]:
+    k = settings.report.min_cell_size
+    classifiers = sorted(frame["classifier"].unique().to_list())
+    dists = [figures.distribution(frame, previous, name, k) for name in classifiers]
+    tabs = [figures.cross_tab(frame, a, b, k) for a, b in figures.CROSS_TABS if {a, b} <= set(classifiers)]
+    costs = figures.cost_rows(frame, k)
+    split = _cost_split(costs)
+    return {
+        "title": settings.report.title,
+        "style": STYLE,
+        "k": k,
+        "week": (week or _week_of(frame) or "unknown"),
+        "previous_week": _week_of(previous) if previous is not None else None,
+        "conversations": frame["conversation_id"].n_unique(),
+        "rows": frame.height,
+        "classifiers": classifiers,
+        "total_tokens": int(
+            frame.select(pl.col("prompt_tokens", "completion_tokens").sum()).sum_horizontal()[0]
+        ),
+        "total_cost": float(frame["cost_usd"].sum()),
+        "distributions": dists,
+        "charts": {d.classifier: distribution_svg(d, k) for d in dists},
+        "crosstabs": [t for t in tabs if t is not None],
+        "costs": costs,
+        "cost_split": share_bar_svg(split, "cost-split") if sum(v for _, v in split) > 0 else None,
+        "rates": figures.rates(frame),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def render_report(
+    results_path: str | Path,
+    out_html: str | Path,
+    settings: Settings,
+    previous_results_path: str | Path | None = None,
+    extract_summary: Mapping[str, Any] | BaseModel | None = None,
+    quality_report: Mapping[str, Any] | BaseModel | None = None,
+    *,
+    week: date | None = None,
+) -> Path:
+    """Render the week's results (and last week's, for the change) to ``out_html`` atomically; returns it.
+
+    ``extract_summary`` is an :class:`~semtel_core.extract.ExtractSummary` (or its dict); ``quality_report`` is
+    any mapping/model with ``success``, ``warnings``, ``failed_expectations`` and ``statistics`` keys (all
+    optional). ``week`` defaults to the Monday of the earliest ``created_at``.
+    """
+    frame = figures.frame_of(read_results(str(results_path)))
+    previous = figures.frame_of(read_results(str(previous_results_path))) if previous_results_path else None
+    context = _context(frame, previous, settings, week)
+    context["extract"] = _as_dict(extract_summary)
+    quality = _as_dict(quality_report)
+    context["quality"] = _quality_view(quality) if quality is not None else None
+    context["source"] = str(results_path)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    html = env.from_string(TEMPLATE).render(**context)
+    with storage.atomic_open(str(out_html)) as fh:
+        fh.write(html.encode("utf-8"))
+    log.info(
+        "report written to %s (%d classifiers, %d rows)", out_html, len(context["classifiers"]), frame.height
+    )
+    return Path(out_html)
