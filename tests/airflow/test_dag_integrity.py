@@ -38,7 +38,12 @@ print(json.dumps({
 def test_dag_file_parses_cleanly(dag_file: Path, tmp_path: Path) -> None:
     import json
 
-    env = {"AIRFLOW_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    env = {
+        "AIRFLOW_HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+    }
     proc = subprocess.run(
         [sys.executable, "-c", _PROBE, str(dag_file), ",".join(HEAVY)],
         capture_output=True,

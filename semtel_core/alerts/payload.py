@@ -1,0 +1,90 @@
+"""The alert payload: what on-call gets by email and webhook when a weekly run fails.
+
+Built from the raised error, so a :class:`DataQualityError` brings its failed expectations and figures along;
+any other error still pages, with its type, message and ``details``. Warnings never page: they stay in the
+quality report.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from semtel_core.errors import DataQualityError, SemtelError
+
+
+class AlertPayload(BaseModel):
+    """JSON body of the webhook and content of the email."""
+
+    source: str = "semtel"
+    title: str
+    message: str
+    error_type: str
+    run_link: str | None = None
+    dag_id: str | None = None
+    run_id: str | None = None
+    task_id: str | None = None
+    failed_expectations: list[dict[str, Any]] = Field(default_factory=list)
+    statistics: dict[str, Any] = Field(default_factory=dict)
+    details: dict[str, Any] = Field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def email_subject(self) -> str:
+        where = f" {self.dag_id}/{self.run_id}" if self.dag_id else ""
+        return f"[semtel]{where}: {self.title}"
+
+    def email_text(self) -> str:
+        """Plain-text body: the link first, then each failed expectation, then the figures."""
+        lines = [self.message, "", f"Run: {self.run_link or '(no link)'}"]
+        if self.task_id:
+            lines.append(f"Task: {self.task_id}")
+        if self.failed_expectations:
+            lines += ["", f"Failed expectations ({len(self.failed_expectations)}):"]
+            lines += [_expectation_line(e) for e in self.failed_expectations]
+        if self.statistics:
+            lines += ["", "Figures:", json.dumps(self.statistics, indent=2, sort_keys=True)]
+        elif self.details:
+            lines += ["", "Details:", json.dumps(self.details, indent=2, sort_keys=True, default=str)]
+        return "\n".join(lines) + "\n"
+
+
+def _expectation_line(e: dict[str, Any]) -> str:
+    observed = e.get("observed", {})
+    seen = observed.get("unexpected_index_list") or observed.get("partial_unexpected_list") or observed
+    return f"- {e.get('suite')}.{e.get('expectation')} {e.get('expected', {})}: observed {seen}"
+
+
+def build_alert(
+    error: BaseException,
+    *,
+    run_link: str | None = None,
+    dag_id: str | None = None,
+    run_id: str | None = None,
+    task_id: str | None = None,
+) -> AlertPayload:
+    """The payload for ``error``; a data-quality failure carries its expectations and statistics."""
+    details: dict[str, Any] = dict(error.details) if isinstance(error, SemtelError) else {}
+    failed: list[dict[str, Any]] = []
+    statistics: dict[str, Any] = {}
+    if isinstance(error, DataQualityError):
+        failed = list(details.pop("failed_expectations", []))
+        statistics = dict(details.pop("statistics", {}))
+        title = f"data quality failed ({len(failed)} expectation(s))"
+    else:
+        title = f"task failed: {type(error).__name__}"
+    return AlertPayload(
+        title=title,
+        message=str(error),
+        error_type=type(error).__name__,
+        run_link=run_link,
+        dag_id=dag_id,
+        run_id=run_id,
+        task_id=task_id,
+        failed_expectations=failed,
+        statistics=statistics,
+        details=json.loads(json.dumps(details, default=str)),
+    )

@@ -1,0 +1,39 @@
+"""The online classify step of a weekly run: one planned partition, through the engine's ``classify_bucket``."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from semtel_core import storage
+from semtel_core.classify.job import CHECKPOINT_DIR, BucketJob, classify_bucket, results_file
+from semtel_core.pipeline.params import RunParams
+
+CLASSIFY_DIR = "classify"
+
+
+def online_results_file(descriptor: Mapping[str, Any]) -> str:
+    return results_file(storage.join(descriptor["week_dir"], CLASSIFY_DIR), int(descriptor["index"]))
+
+
+def classify_partition_task(
+    descriptor: Mapping[str, Any], params: Mapping[str, Any] | RunParams, *, run_id: str
+) -> dict[str, Any]:
+    """Classify one partition (a :func:`~semtel_core.pipeline.plan.plan_week` descriptor) with its classifiers
+    and replace ``<week>/classify/results/bucket=NNNNN.parquet``. A retry resumes from the partition's checkpoint;
+    a rerun reuses the earlier results file and pays nothing for what it already holds."""
+    run = RunParams.parse(params)
+    output_dir = storage.join(descriptor["week_dir"], CLASSIFY_DIR)
+    job = BucketJob(
+        output_dir=output_dir,
+        checkpoint_root=storage.join(output_dir, CHECKPOINT_DIR),
+        classifiers=tuple(descriptor["classifiers"]),
+        settings=run.settings(),
+        run_id=run_id,
+        strategy=run.strategy,
+    )
+    summary = classify_bucket(int(descriptor["index"]), pq.read_table(descriptor["path"]), job)
+    return {**dataclasses.asdict(summary), "results_path": online_results_file(descriptor)}

@@ -1,0 +1,95 @@
+"""The last steps of a weekly run: validate the graded results, load them into the dataset, render the report.
+
+Both read the week's fixed results folder (``<week>/results``) and replace a fixed output (the dataset's week
+partition; ``<week>/report.html``), so a rerun replaces and never duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import fsspec
+
+from semtel_core import storage
+from semtel_core.pipeline.grade_step import RESULTS_DIR
+from semtel_core.pipeline.params import RunParams
+from semtel_core.pipeline.weekly import week_dir
+
+REPORT_FILE = "report.html"
+QUALITY_FILE = "quality_report.json"
+
+
+def validate_week_task(
+    output_root: str, week_start: datetime, params: Mapping[str, Any] | RunParams
+) -> dict[str, Any]:
+    """Run the data-quality suite on the week; raises ``DataQualityError`` (the pager's cue) when it fails.
+
+    The report is written to ``<week>/quality_report.json`` either way, for the HTML report and the UI.
+    """
+    from semtel_core.quality import validate_week
+
+    run = RunParams.parse(params)
+    settings = run.settings()
+    week = week_dir(output_root, week_start)
+    previous = storage.join(week_dir(output_root, week_start - timedelta(days=7)), RESULTS_DIR)
+    report = validate_week(
+        storage.join(week, RESULTS_DIR),
+        storage.join(week, "extract", "extract_summary.json"),
+        previous if _exists(previous) else None,
+        settings,
+        classifiers=run.classifiers or settings.classifiers,
+        report_path=storage.join(week, QUALITY_FILE),
+    )
+    return report.model_dump(mode="json")
+
+
+def dataset_root(output_root: str) -> str:
+    """Where the DAG loads weeks when ``load.dataset_root`` is not set: next to the weeks' working folders."""
+    return storage.join(output_root, "dataset")
+
+
+def load_week_task(
+    output_root: str, week_start: datetime, params: Mapping[str, Any] | RunParams
+) -> dict[str, Any]:
+    """Replace the week's partition of the results dataset (and its Postgres aggregates when configured)."""
+    from semtel_core.load.week import load_week
+
+    settings = RunParams.parse(params).settings()
+    root = settings.load.dataset_root or dataset_root(output_root)
+    results = storage.join(week_dir(output_root, week_start), RESULTS_DIR)
+    return load_week(results, root, week_start, settings).model_dump(mode="json")
+
+
+def _exists(path: str) -> bool:
+    fs, p = fsspec.core.url_to_fs(path)
+    return bool(fs.exists(p))
+
+
+def report_week(output_root: str, week_start: datetime, params: Mapping[str, Any] | RunParams) -> str:
+    """Render ``<week>/report.html`` (with last week's results for the change, when that week ran); its path."""
+    from semtel_core.report.render import render_report
+
+    settings = RunParams.parse(params).settings()
+    week = week_dir(output_root, week_start)
+    previous = storage.join(week_dir(output_root, week_start - timedelta(days=7)), RESULTS_DIR)
+    with fsspec.open(storage.join(week, "extract", "extract_summary.json"), "rb") as fh:
+        extract_summary = json.loads(fh.read())
+    out = storage.join(week, REPORT_FILE)
+    quality = storage.join(week, QUALITY_FILE)
+    quality_report = None
+    if _exists(quality):
+        with fsspec.open(quality, "rb") as fh:
+            quality_report = json.loads(fh.read())
+    render_report(
+        storage.join(week, RESULTS_DIR),
+        out,
+        settings,
+        previous_results_path=previous if _exists(previous) else None,
+        extract_summary=extract_summary,
+        quality_report=quality_report,
+        week=week_start.date(),
+    )
+    return out

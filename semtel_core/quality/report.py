@@ -1,0 +1,59 @@
+"""The quality report: JSON-able figures, each expectation's outcome and the warnings of one week."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ExpectationOutcome(BaseModel):
+    """One checked expectation: what was expected, whether it held and what was observed."""
+
+    expectation: str
+    suite: str
+    success: bool
+    expected: dict[str, Any] = Field(default_factory=dict)
+    observed: dict[str, Any] = Field(default_factory=dict)
+
+
+class ClassifierStatistics(BaseModel):
+    """The week's figures of one classifier."""
+
+    classifier: str
+    rows: int
+    distinct_conversations: int
+    expected_rows: int
+    unlabelled_rate: float
+    labelled_without_label: int
+    graded: int
+    flip_rate: float
+    label_distribution: dict[str, float]
+    jsd_previous: float | None = None
+
+
+class QualityReport(BaseModel):
+    """The outcome of :func:`semtel_core.quality.validate_week`; ``model_dump(mode="json")`` is the XCom."""
+
+    success: bool
+    results_path: str
+    rows: int
+    extract: dict[str, int]
+    classifiers: list[ClassifierStatistics]
+    expectations: list[ExpectationOutcome]
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def failed_expectations(self) -> list[ExpectationOutcome]:
+        return [e for e in self.expectations if not e.success]
+
+    def statistics(self) -> dict[str, Any]:
+        """The figures an operator on call needs, without the per-expectation detail."""
+        return {
+            "rows": self.rows,
+            "extract": self.extract,
+            "classifiers": {
+                c.classifier: c.model_dump(exclude={"classifier", "label_distribution"})
+                for c in self.classifiers
+            },
+        }

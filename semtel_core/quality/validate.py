@@ -1,0 +1,186 @@
+"""``validate_week``: the data-quality gate of a weekly run, on the week's result rows (``RESULT_SCHEMA``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import fsspec
+
+from semtel_core import storage
+from semtel_core.config import Settings
+from semtel_core.errors import DataQualityError, InputFileError
+from semtel_core.extract import ExtractSummary
+from semtel_core.prompts.registry import ClassifierRegistry
+from semtel_core.quality import gx_runner, suites
+from semtel_core.quality.report import ClassifierStatistics, ExpectationOutcome, QualityReport
+from semtel_core.quality.statistics import classifier_statistics, previous_distributions
+from semtel_core.schema.results import RESULT_SCHEMA
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+log = logging.getLogger(__name__)
+
+
+def _read_table(path: str) -> pa.Table:
+    """A Parquet file or a folder of Parquet files (e.g. ``results/bucket=*.parquet``), local or any fsspec URI."""
+    import pyarrow.parquet as pq
+
+    fs, inner = fsspec.core.url_to_fs(path)
+    if not fs.exists(inner):
+        raise InputFileError(f"results not found: {path}", path=path)
+    return pq.read_table(inner, filesystem=fs, partitioning=None)
+
+
+def _read_extract_summary(path: str) -> ExtractSummary:
+    try:
+        with fsspec.open(path, "r", encoding="utf-8") as fh:
+            return ExtractSummary.model_validate(json.load(fh))
+    except (OSError, ValueError) as exc:
+        raise InputFileError(f"cannot read extract summary {path}: {exc}", path=path) from None
+
+
+def _arrow_schema_outcome(table: pa.Table) -> ExpectationOutcome:
+    """Column types are lost on the way to pandas, so they are compared here, on the Arrow schema."""
+    expected = {f.name: str(f.type) for f in RESULT_SCHEMA}
+    found = {f.name: str(f.type) for f in table.schema}
+    wrong = {k: {"expected": v, "found": found.get(k)} for k, v in expected.items() if found.get(k) != v}
+    return ExpectationOutcome(
+        expectation="expect_arrow_schema_to_equal_result_schema",
+        suite="results",
+        success=not wrong and set(found) == set(expected),
+        expected={"schema": expected},
+        observed={"mismatched": wrong, "unexpected_columns": sorted(set(found) - set(expected))},
+    )
+
+
+def _statistics(
+    frame: pd.DataFrame,
+    names: Sequence[str],
+    expected_rows: int,
+    previous: pd.DataFrame | None,
+) -> list[ClassifierStatistics]:
+    before = previous_distributions(previous)
+    present = [str(n) for n in frame["classifier"].dropna().unique() if n not in names]
+    return [
+        classifier_statistics(
+            frame[frame["classifier"] == name],
+            name,
+            expected_rows,
+            before.get(name) if previous is not None else None,
+        )
+        for name in [*names, *sorted(present)]
+    ]
+
+
+def _drift_warnings(
+    stats: Sequence[ClassifierStatistics], settings: Settings, has_previous: bool
+) -> list[str]:
+    if not has_previous:
+        return ["no previous week's results: week-over-week shift not checked"]
+    warnings = []
+    q = settings.quality
+    for s in stats:
+        if s.jsd_previous is None:
+            warnings.append(f"{s.classifier}: no label distribution in one of the weeks: shift not checked")
+        elif q.jsd_warn < s.jsd_previous <= q.jsd_fail:
+            warnings.append(
+                f"{s.classifier}: label distribution shifted week over week "
+                f"(JSD {s.jsd_previous:.4f} > warn level {q.jsd_warn}, fail level {q.jsd_fail})"
+            )
+    return warnings
+
+
+def _run_suites(
+    frame: pd.DataFrame,
+    stats: Sequence[ClassifierStatistics],
+    extract: ExtractSummary,
+    labels: dict[str, tuple[str, ...]],
+    settings: Settings,
+) -> list[ExpectationOutcome]:
+    import pandas as pd
+
+    context = gx_runner.ephemeral_context()
+    stats_frame = pd.DataFrame([s.model_dump(exclude={"label_distribution"}) for s in stats])
+    if stats_frame.empty:
+        stats_frame = pd.DataFrame(columns=list(ClassifierStatistics.model_fields))
+    extract_frame = pd.DataFrame(
+        [{"read": extract.read, "accepted_plus_rejected": extract.accepted + extract.rejected}]
+    )
+    return [
+        *gx_runner.run_suite(context, "results", frame, suites.result_row_expectations(labels)),
+        *gx_runner.run_suite(
+            context,
+            "classifiers",
+            stats_frame,
+            suites.classifier_expectations(settings.quality),
+            index_columns=["classifier"],
+        ),
+        *gx_runner.run_suite(context, "extract", extract_frame, suites.extract_expectations()),
+    ]
+
+
+def validate_week(
+    results_path: str,
+    extract_summary_path: str,
+    previous_results_path: str | None,
+    settings: Settings,
+    *,
+    classifiers: Sequence[str] | None = None,
+    report_path: str | None = None,
+) -> QualityReport:
+    """Check one week's results; raise :class:`DataQualityError` (statistics + failed expectations) on failure.
+
+    ``classifiers`` are the ones the week ran (default: ``settings.classifiers``); each must have one row per
+    conversation the extract sampled. ``report_path`` (optional) receives the report as JSON, failed or not.
+    """
+    names = list(classifiers or settings.classifiers)
+    registry = ClassifierRegistry.from_settings(settings)
+    labels = {c.name: c.labels for c in registry.select(names)}
+    table = _read_table(results_path)
+    frame = table.to_pandas()
+    previous = _read_table(previous_results_path).to_pandas() if previous_results_path else None
+    extract = _read_extract_summary(extract_summary_path)
+    stats = _statistics(frame, names, extract.sampled, previous)
+    outcomes = [_arrow_schema_outcome(table), *_run_suites(frame, stats, extract, labels, settings)]
+    report = QualityReport(
+        success=all(o.success for o in outcomes),
+        results_path=results_path,
+        rows=len(frame),
+        extract={
+            "read": extract.read,
+            "accepted": extract.accepted,
+            "rejected": extract.rejected,
+            "sampled": extract.sampled,
+        },
+        classifiers=stats,
+        expectations=outcomes,
+        warnings=_drift_warnings(stats, settings, previous is not None),
+    )
+    if report_path:
+        storage.write_json(report_path, report.model_dump(mode="json"))
+    if not report.success:
+        raise _failure(report)
+    log.info(
+        "quality: %d rows passed %d expectations, %d warning(s)",
+        report.rows,
+        len(outcomes),
+        len(report.warnings),
+    )
+    return report
+
+
+def _failure(report: QualityReport) -> DataQualityError:
+    failed = report.failed_expectations
+    names = ", ".join(sorted({f"{o.suite}.{o.expectation}" for o in failed}))
+    details: dict[str, Any] = {
+        "statistics": report.statistics(),
+        "failed_expectations": [o.model_dump(mode="json") for o in failed],
+        "warnings": report.warnings,
+        "results_path": report.results_path,
+    }
+    return DataQualityError(f"data quality failed: {len(failed)} expectation(s) not met: {names}", **details)

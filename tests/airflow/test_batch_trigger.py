@@ -1,0 +1,143 @@
+"""The deferrable batch operator and its trigger against the local endpoint's Batch API: serialize round-trip,
+one event per terminal status (completed, expired, failed, cancelled), execute -> defer, execute_complete, and
+cancel on kill (operator and trigger)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from airflow.sdk.exceptions import AirflowException, TaskDeferred
+from airflow.triggers.base import TriggerEvent
+from conftest import FAST_BATCHES, write_config
+
+from semtel_airflow.operators import SemtelBatchOperator
+from semtel_airflow.triggers import SemtelBatchTrigger
+from semtel_core.endpoint.testing import running_endpoint
+from semtel_core.pipeline.batch_step import batch_state_dir, submit_partition
+from semtel_core.pipeline.plan import plan_week
+from semtel_core.pipeline.weekly import extract_week
+from semtel_core.sample_data import CONVERSATIONS_PATH
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+WEEK = (datetime(2026, 10, 11, tzinfo=UTC), datetime(2026, 10, 18, tzinfo=UTC))
+
+
+def _descriptor(tmp_path: Path, base_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The week's first batch partition and the run's params, against ``base_url``."""
+    params = {
+        "config_path": write_config(tmp_path / "semtel.yaml", base_url),
+        "batch_classifiers": ["topic", "satisfaction"],
+        "poll_interval_s": 0.05,
+    }
+    root = str(tmp_path / "out")
+    extract_week([str(CONVERSATIONS_PATH)], root, *WEEK)
+    return plan_week(root, WEEK[0], params)["batch"][0], params
+
+
+async def _first_event(trigger: SemtelBatchTrigger) -> TriggerEvent:
+    async def first() -> TriggerEvent:
+        async for event in trigger.run():
+            return event
+        raise AssertionError("the trigger ended without an event")
+
+    return await asyncio.wait_for(first(), timeout=30)
+
+
+def _trigger_for(tmp_path: Path, base_url: str) -> tuple[SemtelBatchTrigger, dict[str, Any]]:
+    descriptor, params = _descriptor(tmp_path, base_url)
+    state = submit_partition(descriptor, params, run_id="trigger-test")
+    return SemtelBatchTrigger(state=state, params=params, poll_interval_s=0.05), descriptor
+
+
+def test_serialize_round_trips() -> None:
+    trigger = SemtelBatchTrigger(
+        state={"run_id": "r", "parts": []}, params={"model": "m"}, poll_interval_s=7.5
+    )
+    classpath, kwargs = trigger.serialize()
+    assert classpath == "semtel_airflow.triggers.SemtelBatchTrigger"
+    module, name = classpath.rsplit(".", 1)
+    rebuilt = getattr(__import__(module, fromlist=[name]), name)(**kwargs)
+    assert rebuilt.serialize() == (classpath, kwargs)
+    assert kwargs == {"state": {"run_id": "r", "parts": []}, "params": {"model": "m"}, "poll_interval_s": 7.5}
+
+
+def test_trigger_completed(endpoint_url: str, tmp_path: Path) -> None:
+    trigger, _ = _trigger_for(tmp_path, endpoint_url)
+    event = asyncio.run(_first_event(trigger))
+    assert event.payload["status"] == "completed"
+    parts = event.payload["state"]["parts"]
+    assert all(p["status"] == "completed" and p["output_file_id"] for p in parts)
+
+
+def test_trigger_cancelled_and_operator_on_kill(endpoint_url: str, tmp_path: Path) -> None:
+    descriptor, params = _descriptor(tmp_path, endpoint_url)
+    op = SemtelBatchOperator(
+        task_id="batch_wait", descriptor=descriptor, params_dict=params, run_label="kill-test"
+    )
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute({"params": params})  # type: ignore[arg-type]
+    op.on_kill()  # the remote batch is asked to cancel
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, SemtelBatchTrigger) and trigger.poll_interval_s == 0.05
+    event = asyncio.run(_first_event(trigger))
+    assert event.payload["status"] == "cancelled"
+    batch_id = event.payload["state"]["parts"][0]["batch_id"]
+    assert (
+        httpx2.get(f"{endpoint_url}/batches/{batch_id}", headers={"Authorization": "Bearer x"}).json()[
+            "status"
+        ]
+        == "cancelled"
+    )
+    assert (Path(batch_state_dir(descriptor)) / "state.json").exists()
+
+
+def test_trigger_on_kill_cancels_remote_batch(endpoint_url: str, tmp_path: Path) -> None:
+    trigger, _ = _trigger_for(tmp_path, endpoint_url)
+    asyncio.run(trigger.on_kill())
+    event = asyncio.run(_first_event(trigger))
+    assert event.payload["status"] == "cancelled"
+
+
+def test_trigger_expired(tmp_path: Path) -> None:
+    with running_endpoint(*FAST_BATCHES, "--batch-expire-after", "0.4") as url:
+        trigger, _ = _trigger_for(tmp_path, url)
+        event = asyncio.run(_first_event(trigger))
+    assert event.payload["status"] == "expired"
+    counts = event.payload["state"]["parts"][0]["request_counts"]
+    assert 0 < counts["completed"] < counts["total"]
+
+
+def test_trigger_failed_validation(tmp_path: Path) -> None:
+    with running_endpoint(*FAST_BATCHES, "--max-batch-requests", "3") as url:
+        trigger, _ = _trigger_for(tmp_path, url)
+        event = asyncio.run(_first_event(trigger))
+    assert event.payload["status"] == "failed"
+
+
+def test_trigger_reports_polling_errors(tmp_path: Path) -> None:
+    """The endpoint is gone while waiting: one error event carrying the last state, not a dead trigger."""
+    with running_endpoint(*FAST_BATCHES) as url:
+        trigger, _ = _trigger_for(tmp_path, url)
+    event = asyncio.run(_first_event(trigger))
+    assert event.payload["status"] == "error" and "Connection" in event.payload["message"]
+    assert event.payload["state"] == trigger.state
+
+
+def test_execute_complete_for_each_status() -> None:
+    state = {"run_id": "r1"}
+    op = SemtelBatchOperator(task_id="t", descriptor={"index": 0}, params_dict={})
+    strict = SemtelBatchOperator(task_id="s", descriptor={"index": 0}, params_dict={}, online_fallback=False)
+    ctx: Any = {}
+    for status in ("completed", "failed", "expired", "cancelled", "in_progress"):
+        assert op.execute_complete(ctx, {"status": status, "state": state}) == state
+    assert strict.execute_complete(ctx, {"status": "completed", "state": state}) == state
+    for status in ("failed", "expired", "cancelled"):
+        with pytest.raises(AirflowException, match=status):
+            strict.execute_complete(ctx, {"status": status, "state": state})
+    with pytest.raises(AirflowException, match="boom"):
+        op.execute_complete(ctx, {"status": "error", "message": "boom", "state": state})

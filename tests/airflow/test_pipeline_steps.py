@@ -1,0 +1,72 @@
+"""The weekly steps end to end without Airflow, against the local endpoint: online and batch partitions, grade,
+and a rerun of the same week that replaces its results (same rows, no duplicates)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pyarrow.dataset as ds
+import pytest
+from conftest import write_config
+
+from semtel_core.batch.lifecycle import wait
+from semtel_core.batch.state import BatchRunState
+from semtel_core.pipeline.batch_step import collect_partition, submit_partition
+from semtel_core.pipeline.classify_step import classify_partition_task
+from semtel_core.pipeline.grade_step import grade_week
+from semtel_core.pipeline.params import RunParams
+from semtel_core.pipeline.plan import plan_week
+from semtel_core.pipeline.weekly import extract_week
+from semtel_core.sample_data import CONVERSATIONS_PATH
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+WEEK = (datetime(2026, 10, 11, tzinfo=UTC), datetime(2026, 10, 18, tzinfo=UTC))
+
+
+def _run_week(root: str, params: dict[str, Any]) -> dict[str, Any]:
+    extract_week([str(CONVERSATIONS_PATH)], root, *WEEK)
+    plan = plan_week(root, WEEK[0], params)
+    for descriptor in plan["online"]:
+        classify_partition_task(descriptor, params, run_id="test-run")
+    for descriptor in plan["batch"]:
+        state = BatchRunState.model_validate(submit_partition(descriptor, params, run_id="test-run"))
+        state = wait(state, RunParams.parse(params).settings(), interval_s=0.05)
+        collect_partition(state.model_dump(mode="json"), params)
+    return grade_week(root, WEEK[0], params)
+
+
+def test_week_online_and_batch_then_rerun_replaces(endpoint_url: str, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "semtel.yaml", endpoint_url)
+    params = {"config_path": config, "batch_classifiers": ["satisfaction"], "partition_tokens": 4000}
+    root = str(tmp_path / "out")
+    first = _run_week(root, params)
+    results_dir = Path(first["results_dir"])
+    table = ds.dataset(results_dir, format="parquet").to_table()
+    pairs = list(
+        zip(table.column("conversation_id").to_pylist(), table.column("classifier").to_pylist(), strict=True)
+    )
+    assert len(pairs) == len(set(pairs)) == first["rows"] > 0
+    by_classifier = {
+        (r["classifier"], r["strategy"]) for r in table.select(["classifier", "strategy"]).to_pylist()
+    }
+    assert {s for c, s in by_classifier if c == "satisfaction"} == {"batch"}
+    assert "batch" not in {s for c, s in by_classifier if c == "topic"}
+    assert set(table.column("classifier").to_pylist()) == {"topic", "satisfaction"}
+    created = httpx2.get(f"{endpoint_url}/_stats").json()["batches_created"]
+    files = sorted(p.name for p in results_dir.iterdir())
+
+    second = _run_week(root, params)
+    again = ds.dataset(results_dir, format="parquet").to_table()
+    assert sorted(p.name for p in results_dir.iterdir()) == files
+    assert again.num_rows == table.num_rows == second["rows"]
+    key = [("conversation_id", "ascending"), ("classifier", "ascending")]
+    assert (
+        again.sort_by(key)
+        .select(["conversation_id", "classifier", "label"])
+        .equals(table.sort_by(key).select(["conversation_id", "classifier", "label"]))
+    )
+    # The rerun re-attached to the week's batches instead of sending them again.
+    assert httpx2.get(f"{endpoint_url}/_stats").json()["batches_created"] == created

@@ -1,0 +1,106 @@
+"""A deliberately bad week fails validation and the Airflow notifiers page on-call by SMTP and webhook."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import SmtpInbox, WebhookReceiver
+
+from semtel_core.config import QualitySettings, Settings
+from semtel_core.errors import AlertDeliveryError, DataQualityError
+from semtel_core.quality import validate_week
+from semtel_core.schema.results import RESULT_SCHEMA, ClassificationResult
+
+pytestmark = [pytest.mark.integration]
+RUN_LINK = "http://airflow.local/dags/semantic_telemetry_weekly/runs/scheduled__2026-11-16/tasks/validate"
+
+
+@dataclass
+class _TaskInstance:
+    """The attributes of Airflow's RuntimeTaskInstance that the notifiers read."""
+
+    dag_id: str = "semantic_telemetry_weekly"
+    run_id: str = "scheduled__2026-11-16"
+    task_id: str = "validate"
+    log_url: str = RUN_LINK
+
+
+def _bad_week(folder: Path) -> tuple[str, str]:
+    """20 conversations, topic only; every 4th invalid (25 % > 5 %), one label outside the topic set."""
+    rows = [
+        ClassificationResult(
+            run_id="r",
+            conversation_id=f"c{i}",
+            content_hash=f"h{i}",
+            classifier="topic",
+            classifier_version="v1",
+            label=None if i % 4 == 0 else ("astrology" if i == 1 else "coding"),
+            status="invalid" if i % 4 == 0 else "ok",
+            strategy="single",
+            created_at=datetime(2026, 11, 16, tzinfo=UTC),
+        ).model_dump()
+        for i in range(20)
+    ]
+    pq.write_table(pa.Table.from_pylist(rows, schema=RESULT_SCHEMA), folder / "results.parquet")
+    summary = {"inputs": [], "read": 20, "accepted": 20, "rejected": 0, "rejected_by_reason": {}, "sampled": 20,
+               "sample_rate": 1.0, "unique_content": 20, "duplicate_content": 0, "conversations_path": "c",
+               "rejects_path": "r"}  # fmt: skip
+    (folder / "extract_summary.json").write_text(json.dumps(summary))
+    return str(folder / "results.parquet"), str(folder / "extract_summary.json")
+
+
+def test_bad_week_alert_arrives_by_email_and_webhook(
+    tmp_path: Path, smtp_inbox: SmtpInbox, webhook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from semtel_airflow.notifiers import SemtelEmailNotifier, SemtelWebhookNotifier
+
+    results, summary = _bad_week(tmp_path)
+    settings = Settings(classifiers=["topic"], quality=QualitySettings(max_unlabelled_rate=0.05))
+    with pytest.raises(DataQualityError) as info:
+        validate_week(results, summary, None, settings)
+
+    monkeypatch.setenv("SEMTEL_ALERTS__SMTP_HOST", smtp_inbox.host)
+    monkeypatch.setenv("SEMTEL_ALERTS__SMTP_PORT", str(smtp_inbox.port))
+    monkeypatch.setenv("SEMTEL_ALERTS__SMTP_TO", '["oncall@example.org"]')
+    monkeypatch.setenv("SEMTEL_ALERTS__WEBHOOK_URL", webhook.url)
+    monkeypatch.delenv("SEMTEL_CONFIG", raising=False)
+    context = {"exception": info.value, "ti": _TaskInstance()}
+    SemtelEmailNotifier()(context)
+    SemtelWebhookNotifier()(context)
+
+    (post,) = webhook.posts
+    assert post["run_link"] == RUN_LINK and post["task_id"] == "validate"
+    failed = {(e["suite"], e["expected"].get("column")) for e in post["failed_expectations"]}
+    assert failed == {("classifiers", "unlabelled_rate"), ("results", "label")}
+    assert post["statistics"]["classifiers"]["topic"]["unlabelled_rate"] == 0.25
+    assert post["statistics"]["extract"] == {"read": 20, "accepted": 20, "rejected": 0, "sampled": 20}
+
+    (message,) = smtp_inbox.messages
+    assert message["To"] == "oncall@example.org"
+    body = (
+        next(p for p in message.walk() if p.get_content_type() == "text/plain")
+        .get_payload(decode=True)
+        .decode()
+    )
+    assert f"Run: {RUN_LINK}" in body
+    assert "results.expect_column_values_to_be_in_set" in body and "astrology" in body
+    assert "classifiers.expect_column_values_to_be_between" in body and "'unlabelled_rate': 0.25" in body
+
+
+def test_notifier_without_a_target_fails_loudly(
+    webhook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from semtel_airflow.notifiers import SemtelWebhookNotifier
+
+    monkeypatch.delenv("SEMTEL_ALERTS__WEBHOOK_URL", raising=False)
+    monkeypatch.delenv("SEMTEL_CONFIG", raising=False)
+    with pytest.raises(AlertDeliveryError) as info:
+        SemtelWebhookNotifier()({"exception": DataQualityError("x"), "ti": _TaskInstance()})
+    assert info.value.details["failures"] == {"webhook": "not configured"}
+    assert webhook.posts == []
