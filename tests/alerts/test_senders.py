@@ -85,7 +85,7 @@ def test_failing_webhook_does_not_stop_email_and_keeps_its_token_secret(
 
 
 def test_unreachable_smtp_is_reported(webhook: WebhookReceiver) -> None:
-    from conftest import _free_port
+    from semtel_core.endpoint.testing import free_port as _free_port
 
     settings = AlertSettings(smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_to=["a@b"], timeout_s=2)
     with pytest.raises(AlertDeliveryError) as info:
