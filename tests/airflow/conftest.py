@@ -8,20 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from semtel_core.endpoint.testing import running_endpoint
+from semtel_core.endpoint.testing import FAST_BATCHES, running_endpoint
 
-# 1 simulated second = 1 ms: a batch of ~70 requests ends in well under a second.
-FAST_BATCHES = (
-    "--lazy-load",
-    "--batch-time-scale",
-    "0.001",
-    "--batch-validating-seconds",
-    "100",
-    "--batch-finalizing-seconds",
-    "100",
-    "--batch-request-seconds",
-    "10",
-)
 CLASSIFIERS = ["topic", "satisfaction"]
 
 

@@ -13,11 +13,11 @@ import httpx2
 import pytest
 from airflow.sdk.exceptions import AirflowException, TaskDeferred
 from airflow.triggers.base import TriggerEvent
-from conftest import FAST_BATCHES, write_config
+from conftest import write_config
 
 from semtel_airflow.operators import SemtelBatchOperator
 from semtel_airflow.triggers import SemtelBatchTrigger
-from semtel_core.endpoint.testing import running_endpoint
+from semtel_core.endpoint.testing import FAST_BATCHES, running_endpoint
 from semtel_core.pipeline.batch_step import batch_state_dir, submit_partition
 from semtel_core.pipeline.plan import plan_week
 from semtel_core.pipeline.weekly import extract_week

@@ -14,18 +14,6 @@ from semtel_core.sample_data import CONVERSATIONS_PATH
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA
 from semtel_core.schema.conversation import Conversation
 
-# 1 simulated second = 1 ms: validating/finalizing 0.1 s, each request 10 ms over 4 workers.
-FAST_BATCHES = (
-    "--lazy-load",
-    "--batch-time-scale",
-    "0.001",
-    "--batch-validating-seconds",
-    "100",
-    "--batch-finalizing-seconds",
-    "100",
-    "--batch-request-seconds",
-    "10",
-)
 CLASSIFIERS = ["topic", "satisfaction"]
 
 

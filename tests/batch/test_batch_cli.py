@@ -11,12 +11,12 @@ from pathlib import Path
 import openai
 import pyarrow.parquet as pq
 import pytest
-from batch_helpers import FAST_BATCHES, wait_until
+from batch_helpers import wait_until
 from typer.testing import CliRunner
 
 from semtel_core.batch.state import load_state
 from semtel_core.cli.app import app
-from semtel_core.endpoint.testing import running_endpoint
+from semtel_core.endpoint.testing import FAST_BATCHES, running_endpoint
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
 pytestmark = [pytest.mark.integration]

@@ -11,13 +11,13 @@ import openai
 import orjson
 import pyarrow as pa
 import pytest
-from batch_helpers import FAST_BATCHES, endpoint_settings, reset_stats, sample_partition, stats
+from batch_helpers import endpoint_settings, reset_stats, sample_partition, stats
 
 from semtel_core.batch import apoll, cancel, collect, poll, submit, wait
 from semtel_core.batch.state import BatchPart, BatchRunState, load_state
 from semtel_core.batch.submission import request_ids
 from semtel_core.classify.partition import classify_partition
-from semtel_core.endpoint.testing import running_endpoint
+from semtel_core.endpoint.testing import FAST_BATCHES, running_endpoint
 from semtel_core.errors import BatchError
 from semtel_core.schema.results import RESULT_SCHEMA, ClassificationResult
 
