@@ -12,8 +12,9 @@ Names are loaded on first use, so importing this package does not import the ope
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from semtel_core.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from semtel_core.batch.collection import CollectSummary, CostLine, collect
@@ -54,8 +55,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_getattr(__name__, _HOMES)

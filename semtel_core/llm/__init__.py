@@ -10,8 +10,9 @@ not import the openai SDK when the CLI starts.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from semtel_core.lazy_exports import lazy_getattr
 
 if TYPE_CHECKING:
     from semtel_core.llm.accounting import EndpointSnapshot, StatsSnapshot, cost_usd
@@ -56,8 +57,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_getattr(__name__, _HOMES)
