@@ -8,6 +8,7 @@ target name.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import uuid
 from collections.abc import Iterator
@@ -47,7 +48,26 @@ def atomic_open(path: str, mode: str = "wb") -> Iterator[Any]:
             fs.rm(tmp)
 
 
-class _AtomicFile:
+class _CommitOnSuccess(abc.ABC):
+    """A ``with`` block that commits (``close``) when it ends normally and rolls back (``abort``) otherwise."""
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    @abc.abstractmethod
+    def abort(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class _AtomicFile(_CommitOnSuccess):
     """A file written under a temporary name beside its target and renamed into place on :meth:`close`."""
 
     def __init__(self, path: str) -> None:
@@ -71,15 +91,6 @@ class _AtomicFile:
             self._fh.close()
         if self._fs.exists(self._tmp):
             self._fs.rm(self._tmp)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 class AtomicParquetWriter(_AtomicFile):
@@ -112,7 +123,7 @@ def write_json(path: str, obj: Any) -> None:
         fh.write(orjson.dumps(obj, default=str, option=orjson.OPT_INDENT_2))
 
 
-class RowSink:
+class RowSink(_CommitOnSuccess):
     """Buffered, streaming, atomic writer of dict rows: Parquet for ``.parquet`` paths, JSONL otherwise."""
 
     def __init__(self, path: str, schema: pa.Schema, chunk_rows: int = 5_000) -> None:
@@ -141,12 +152,3 @@ class RowSink:
     def abort(self) -> None:
         self._buf = []
         self._writer.abort()
-
-    def __enter__(self) -> RowSink:
-        return self
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
