@@ -3,7 +3,7 @@
 
 demo:
 	@scripts/bootstrap.sh
-	@HF_HUB_OFFLINE=1 .venv/bin/semtel run
+	@HF_HUB_OFFLINE=1 .venv/bin/semtel weekly
 
 test:
 	@scripts/test.sh

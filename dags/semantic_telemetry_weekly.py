@@ -4,8 +4,7 @@ extract -> plan -> classify (mapped over the plan's online partitions; or one Sp
 ``spark``) and batch_wait (deferrable, mapped over the batch partitions) -> collect (mapped) -> grade -> validate (data quality; pages on-call on failure) -> load
 -> report. Every step replaces a fixed output: under ``<output_root>/week=<start>/``, the week's partition of
 the dataset (``<output_root>/dataset`` unless ``load.dataset_root`` is set) and ``<week>/report.html``; so
-reruns and backfills of a week never duplicate, and weeks do not share files. The data-quality task is not
-wired yet (``semtel_core.quality`` was still being built).
+reruns and backfills of a week never duplicate, and weeks do not share files.
 
 Parse-time rule: nothing heavy is imported here and no connection or Variable is read; tasks import
 ``semtel_core`` inside their bodies.
@@ -19,17 +18,18 @@ from importlib.util import find_spec
 from typing import Any
 
 import pendulum
-from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.definitions.timetables.interval import CronDataIntervalTimetable
 
 from semtel_airflow.notifiers import SemtelEmailNotifier, SemtelWebhookNotifier
 from semtel_airflow.operators import SemtelBatchOperator
+from semtel_airflow.spark import SemtelSparkSubmitOperator
 
 SOURCE_DEFAULT = os.environ.get("SEMTEL_SOURCE", "")
 OUTPUT_DEFAULT = os.environ.get("SEMTEL_OUTPUT_ROOT", "semtel-output/weekly")
-# The Spark master comes from this connection (conn_type "spark", host "local[*]" or "spark://host:7077").
+# The Spark master comes from this connection (e.g. spark://spark-master:7077); without it, local[*].
 SPARK_CONN_ID = os.environ.get("SEMTEL_SPARK_CONN_ID", "semtel_spark")
+RUN_CONFIG = "{{ params.config_path or '' }}"
 
 
 def _params() -> dict[str, Any]:
@@ -121,8 +121,14 @@ def semantic_telemetry_weekly() -> None:  # noqa: C901 - declares its tasks; eac
         ctx = get_current_context()
         return grade_week(ctx["params"]["output_root"], ctx["data_interval_start"], _params())
 
-    # A failed suite raises DataQualityError: the task fails and pages on-call through both notifiers.
-    @task(on_failure_callback=[SemtelEmailNotifier(), SemtelWebhookNotifier()])
+    # A failed suite raises DataQualityError: the task fails and pages on-call through both notifiers, with the
+    # alert targets of the run's own settings file.
+    @task(
+        on_failure_callback=[
+            SemtelEmailNotifier(config_path=RUN_CONFIG),
+            SemtelWebhookNotifier(config_path=RUN_CONFIG),
+        ]
+    )
     def validate() -> dict[str, Any]:
         from semtel_core.pipeline.publish_step import validate_week_task
 
@@ -150,7 +156,7 @@ def semantic_telemetry_weekly() -> None:  # noqa: C901 - declares its tasks; eac
     engine = choose_engine()
     online >> engine
     classified = classify.expand(descriptor=online)
-    on_spark = SparkSubmitOperator(
+    on_spark = SemtelSparkSubmitOperator(
         task_id="classify_spark",
         conn_id=SPARK_CONN_ID,
         application=_spark_application(),
@@ -168,7 +174,13 @@ def semantic_telemetry_weekly() -> None:  # noqa: C901 - declares its tasks; eac
         env_vars={"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable},
     )
     engine >> [classified, on_spark]
-    waited = SemtelBatchOperator.partial(task_id="batch_wait").expand(descriptor=batch)
+    # Retries are free here: a retry re-attaches to the partition's batches and pays nothing twice. Airflow 3.3.2
+    # fails a deferred task whose trigger fires before the scheduler has seen the worker exit on defer ("finished
+    # with state success, but the task instance's state attribute is queued": apache/airflow#67287, fixed after
+    # 3.3.2 by #68741; the running variant is #72716); the retry finds the batches ended and returns at once.
+    waited = SemtelBatchOperator.partial(
+        task_id="batch_wait", retries=2, retry_delay=pendulum.duration(seconds=10)
+    ).expand(descriptor=batch)
     collected = collect.expand(state=waited.output)
     [classified, on_spark, collected] >> grade() >> validate() >> load() >> report()
 

@@ -281,6 +281,13 @@ class QualitySettings(_Section):
     jsd_fail: float = Field(
         default=0.10, ge=0, le=1, description="week-over-week JS divergence (base 2) that fails the run"
     )
+    shift_alpha: float = Field(
+        default=0.01,
+        gt=0,
+        lt=1,
+        description="a shift warns or fails only when a chi-square test of the two weeks' label counts "
+        "rejects 'same distribution' at this level (small weeks differ by chance)",
+    )
 
     @model_validator(mode="after")
     def _warn_below_fail(self) -> QualitySettings:

@@ -85,5 +85,10 @@ class AlertDeliveryError(SemtelError):
     """An on-call alert could not be delivered; ``details['failures']`` maps each channel to its error."""
 
 
+class WorkflowRunError(SemtelError):
+    """A local Airflow run of a DAG (``dag.test``) could not start or did not succeed; ``details`` has
+    ``dag_id``, ``logical_date`` and the task states."""
+
+
 class EvaluationGateError(SemtelError):
     """An A/B comparison shifted more than the gate allows; ``details['failures']`` lists each breach."""

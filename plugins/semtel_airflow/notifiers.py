@@ -47,7 +47,8 @@ class _SemtelNotifier(BaseNotifier):
         from semtel_core.alerts import send_alert
         from semtel_core.config import load_settings
 
-        settings = load_settings(self.config_path).alerts
+        # A templated config_path renders to "" when the run has none: then SEMTEL_CONFIG / the environment.
+        settings = load_settings(self.config_path or None).alerts
         send_alert(payload_from_context(context, self.run_link), settings, channels=[self.channel])
 
 

@@ -34,9 +34,10 @@ def _register() -> None:
     from semtel_core.cli.grade_cmd import grade
     from semtel_core.cli.run_cmd import run
     from semtel_core.cli.validate_cmd import validate
+    from semtel_core.cli.weekly_cmd import weekly
     from semtel_core.llm.cli import llm_app
 
-    for command in (run, validate, classify, grade):
+    for command in (weekly, run, validate, classify, grade):
         app.command()(command)
     for name, group in (
         ("endpoint", endpoint_app),

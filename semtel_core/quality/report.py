@@ -30,6 +30,8 @@ class ClassifierStatistics(BaseModel):
     flip_rate: float
     label_distribution: dict[str, float]
     jsd_previous: float | None = None
+    # chi-square test that this week's and last week's labels share one distribution
+    shift_p_value: float | None = None
 
 
 class QualityReport(BaseModel):

@@ -59,8 +59,14 @@ def classifier_expectations(settings: QualitySettings) -> list[Expectation]:
         # accepted (= sampled by the extract) conversations each give one result row per classifier
         gxe.ExpectColumnPairValuesToBeEqual(column_A="rows", column_B="expected_rows"),
         gxe.ExpectColumnPairValuesToBeEqual(column_A="rows", column_B="distinct_conversations"),
-        # null when there is no previous week: not checked
-        gxe.ExpectColumnValuesToBeBetween(column="jsd_previous", min_value=0, max_value=settings.jsd_fail),
+        # Only shifts the homogeneity test finds real (null p-value: no previous week, not checked).
+        gxe.ExpectColumnValuesToBeBetween(
+            column="jsd_previous",
+            min_value=0,
+            max_value=settings.jsd_fail,
+            row_condition=f"shift_p_value < {settings.shift_alpha!r}",
+            condition_parser="pandas",
+        ),
     ]
 
 

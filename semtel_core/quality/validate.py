@@ -16,7 +16,7 @@ from semtel_core.extract import ExtractSummary
 from semtel_core.prompts.registry import ClassifierRegistry
 from semtel_core.quality import gx_runner, suites
 from semtel_core.quality.report import ClassifierStatistics, ExpectationOutcome, QualityReport
-from semtel_core.quality.statistics import classifier_statistics, previous_distributions
+from semtel_core.quality.statistics import classifier_statistics, previous_counts
 from semtel_core.schema.results import RESULT_SCHEMA
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def _statistics(
     expected_rows: int,
     previous: pd.DataFrame | None,
 ) -> list[ClassifierStatistics]:
-    before = previous_distributions(previous)
+    before = previous_counts(previous)
     present = [str(n) for n in frame["classifier"].dropna().unique() if n not in names]
     return [
         classifier_statistics(
@@ -85,12 +85,20 @@ def _drift_warnings(
     warnings = []
     q = settings.quality
     for s in stats:
-        if s.jsd_previous is None:
+        if s.jsd_previous is None or s.shift_p_value is None:
             warnings.append(f"{s.classifier}: no label distribution in one of the weeks: shift not checked")
-        elif q.jsd_warn < s.jsd_previous <= q.jsd_fail:
+        elif s.jsd_previous <= q.jsd_warn:
+            continue
+        elif s.shift_p_value >= q.shift_alpha:
+            warnings.append(
+                f"{s.classifier}: label distribution moved week over week (JSD {s.jsd_previous:.4f}) but not "
+                f"significantly (chi-square p {s.shift_p_value:.3f} >= {q.shift_alpha}): within sampling noise"
+            )
+        elif s.jsd_previous <= q.jsd_fail:
             warnings.append(
                 f"{s.classifier}: label distribution shifted week over week "
-                f"(JSD {s.jsd_previous:.4f} > warn level {q.jsd_warn}, fail level {q.jsd_fail})"
+                f"(JSD {s.jsd_previous:.4f} > warn level {q.jsd_warn}, fail level {q.jsd_fail}; "
+                f"chi-square p {s.shift_p_value:.2g})"
             )
     return warnings
 

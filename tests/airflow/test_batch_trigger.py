@@ -13,7 +13,7 @@ import httpx2
 import pytest
 from airflow.sdk.exceptions import AirflowException, TaskDeferred
 from airflow.triggers.base import TriggerEvent
-from conftest import write_config
+from weekly_config import write_config
 
 from semtel_airflow.operators import SemtelBatchOperator
 from semtel_airflow.triggers import SemtelBatchTrigger

@@ -12,7 +12,7 @@ import pytest
 from airflow.dag_processing.dagbag import DagBag
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk.definitions.param import ParamsDict
-from conftest import write_config
+from weekly_config import write_config
 
 from semtel_core.pipeline.classify_step import online_results_file
 from semtel_core.pipeline.plan import plan_week

@@ -2,75 +2,36 @@
 batch paths (the batch wait deferred to the trigger), grade, load, report; then the same week again, which replaces the
 week's results (one partition set, no duplicate rows) and re-attaches to its batches.
 
-Airflow runs in a subprocess with a temporary ``AIRFLOW_HOME`` and a SQLite metadata DB (``airflow db migrate``):
-``dag.test()`` needs a configured ORM session, and the test process must not share Airflow's global state.
+Airflow runs in a child process with a temporary ``AIRFLOW_HOME`` and a SQLite metadata DB
+(``semtel_core.pipeline.dag_test``, the runner of ``semtel weekly``).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx2
 import pyarrow.dataset as ds
 import pytest
-from conftest import write_config
+from weekly_config import write_config
+
+from semtel_core.pipeline.dag_test import DagTestRun, airflow_env, migrate, run_dag_tests
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-REPO = Path(__file__).resolve().parents[2]
-
-_RUN = """
-import json, sys
-import pendulum
-from airflow.dag_processing.dagbag import DagBag
-
-bag = DagBag(dag_folder=sys.argv[1])
-dag = bag.get_dag("semantic_telemetry_weekly")
-run = dag.test(logical_date=pendulum.datetime(2026, 10, 19, tz="UTC"), run_conf=json.loads(sys.argv[2]))
-states = {ti.task_id: ti.state for ti in run.get_task_instances()}
-print(json.dumps({"state": str(run.state), "start": run.data_interval_start.isoformat(), "tasks": states}))
-"""
+# The run of logical date 2026-10-19 covers the week before it (CronDataIntervalTimetable).
+LOGICAL_DATE = datetime(2026, 10, 19, tzinfo=UTC)
 
 
-def _airflow_env(home: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-    }
-
-
-def _dag_test(env: dict[str, str], conf: dict[str, object]) -> dict[str, object]:
-    proc = subprocess.run(
-        [sys.executable, "-c", _RUN, str(REPO / "dags" / "semantic_telemetry_weekly.py"), json.dumps(conf)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+def _dag_test(env: dict[str, str], conf: dict[str, object]) -> DagTestRun:
+    (run,) = run_dag_tests(env, "semantic_telemetry_weekly", [LOGICAL_DATE], conf, timeout_s=300)
+    return run
 
 
 def test_weekly_dag_end_to_end_twice(endpoint_url: str, tmp_path: Path) -> None:
-    home = tmp_path / "airflow"
-    home.mkdir()
-    env = _airflow_env(home)
-    migrate = subprocess.run(
-        [sys.executable, "-m", "airflow", "db", "migrate"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert migrate.returncode == 0, migrate.stderr[-3000:]
+    env = airflow_env(tmp_path / "airflow")
+    migrate(env)
     root = tmp_path / "out"
     conf = {
         "output_root": str(root),
@@ -80,11 +41,12 @@ def test_weekly_dag_end_to_end_twice(endpoint_url: str, tmp_path: Path) -> None:
         "poll_interval_s": 0.1,
     }
     first = _dag_test(env, conf)
-    assert first["state"] == "success", first
-    assert first["start"].startswith("2026-10-12")  # type: ignore[union-attr]
-    tasks = first["tasks"]
-    assert isinstance(tasks, dict), tasks
-    assert {t for t, state in tasks.items() if state != "success"} == {"classify_spark"}, tasks  # Polars ran
+    assert first.state == "success", first
+    assert first.data_interval_start.startswith("2026-10-12")
+    tasks = first.states()
+    assert {t for t, states in tasks.items() if states != {"success"}} == {"classify_spark"}, (
+        tasks
+    )  # Polars ran
     assert {"batch_wait", "collect", "grade", "validate", "load", "report"} <= set(tasks)
     week = root / "week=2026-10-12"
     results = week / "results"
@@ -95,7 +57,7 @@ def test_weekly_dag_end_to_end_twice(endpoint_url: str, tmp_path: Path) -> None:
     files = sorted(p.name for p in results.iterdir())
 
     second = _dag_test(env, conf)
-    assert second["state"] == "success", second
+    assert second.state == "success", second
     again = ds.dataset(results, format="parquet").to_table()
     pairs = list(
         zip(again.column("conversation_id").to_pylist(), again.column("classifier").to_pylist(), strict=True)

@@ -10,7 +10,7 @@ from typing import Any
 import httpx2
 import pyarrow.dataset as ds
 import pytest
-from conftest import write_config
+from weekly_config import write_config
 
 from semtel_core.batch.lifecycle import wait
 from semtel_core.batch.state import BatchRunState

@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-import email
 import json
-import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from alert_receivers import SmtpInbox, WebhookReceiver
 
-
-@dataclass
-class SmtpInbox:
-    host: str
-    port: int
-    messages: list[Message] = field(default_factory=list)
-    recipients: list[list[str]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 OK"
-
-
-@dataclass
-class WebhookReceiver:
-    url: str
-    posts: list[dict[str, Any]] = field(default_factory=list)
-    headers: list[dict[str, str]] = field(default_factory=list)
-    status: int = 200
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from semtel_core.endpoint.testing import free_port
 
 
 @pytest.fixture
 def smtp_inbox() -> Iterator[SmtpInbox]:
-    inbox = SmtpInbox("127.0.0.1", _free_port())
+    inbox = SmtpInbox("127.0.0.1", free_port())
     controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
     controller.start()
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import SmtpInbox, WebhookReceiver
+from alert_receivers import SmtpInbox, WebhookReceiver
 
 from semtel_core.config import QualitySettings, Settings
 from semtel_core.errors import AlertDeliveryError, DataQualityError

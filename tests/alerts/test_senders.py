@@ -4,7 +4,7 @@ import json
 import logging
 
 import pytest
-from conftest import SmtpInbox, WebhookReceiver
+from alert_receivers import SmtpInbox, WebhookReceiver
 from pydantic import SecretStr
 
 from semtel_core.alerts import build_alert, configured_channels, send_alert
