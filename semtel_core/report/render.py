@@ -51,14 +51,6 @@ def _quality_view(report: dict[str, Any]) -> dict[str, Any]:
     return {"success": success, "headline": headline, "warnings": warnings, "figures": figures_}
 
 
-def _week_of(frame: pl.DataFrame) -> date | None:
-    first = frame["created_at"].min() if frame.height else None
-    if not isinstance(first, datetime):
-        return None
-    day = first.date()
-    return day - timedelta(days=day.weekday())
-
-
 def _cost_split(costs: list[figures.CostRow]) -> list[tuple[str, float]]:
     by_mode: dict[str, float] = {}
     for row in costs:
@@ -79,8 +71,11 @@ def _context(
         "title": settings.report.title,
         "style": STYLE,
         "k": k,
-        "week": (week or _week_of(frame) or "unknown"),
-        "previous_week": _week_of(previous) if previous is not None else None,
+        "week": week or "(not given)",
+        # The data week, not the rows' created_at (when they were classified, which a backfill moves).
+        "previous_week": (week - timedelta(days=7) if week else "the previous results")
+        if previous is not None
+        else None,
         "conversations": frame["conversation_id"].n_unique(),
         "rows": frame.height,
         "classifiers": classifiers,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def _extract() -> ExtractSummary:
     )
 
 
-def render(tmp_path: Path, k: int = 5) -> str:
+def render(tmp_path: Path, k: int = 5, week: date | None = None) -> str:
     current = write(tmp_path / "now" / "results.parquet", week_rows())
     previous = write(tmp_path / "before" / "results.parquet", week_rows(skip=60, rare=False))
     out = render_report(
@@ -43,8 +44,14 @@ def render(tmp_path: Path, k: int = 5) -> str:
             "warnings": ["topic: JS divergence 0.031 above warn level 0.02"],
             "statistics": {"invalid_rate": 0.012, "flip_rate": 0.004},
         },
+        week=week,
     )
     return out.read_text("utf-8")
+
+
+def test_header_names_the_data_weeks_not_the_classification_dates(tmp_path: Path) -> None:
+    html = render(tmp_path, week=date(2026, 10, 26))
+    assert "Week 2026-10-26 · compared with 2026-10-19" in html
 
 
 def test_one_chart_per_classifier_and_every_section(tmp_path: Path) -> None:
