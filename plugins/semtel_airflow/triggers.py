@@ -22,7 +22,9 @@ logger = logging.getLogger(__name__)
 
 
 def _prepare(state: dict[str, Any], params: dict[str, Any]) -> tuple[BatchRunState, Settings, str]:
-    """Blocking part, run in a thread: settings (a YAML file), the key (maybe an Airflow connection)."""
+    """Blocking part, run in a thread: settings (a YAML file), the key (maybe an Airflow connection), and the
+    first import of the batch module (openai, ~0.6 s), which would otherwise stall the triggerer's loop."""
+    import semtel_core.batch.lifecycle  # noqa: F401 - imported here for its cost, used in run()
     from semtel_airflow.hooks import connection_key_resolver
     from semtel_core.batch.provider import batch_endpoint
     from semtel_core.batch.state import BatchRunState
@@ -54,11 +56,11 @@ class SemtelBatchTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        from semtel_core.batch.lifecycle import apoll
-
         last = self.state
         try:
             state, settings, key = await asyncio.to_thread(_prepare, self.state, self.params)
+            from semtel_core.batch.lifecycle import apoll  # already loaded by _prepare: no blocking import
+
             while True:
                 state = await apoll(state, settings, key_resolver=lambda _ep: key)
                 last = state.model_dump(mode="json")

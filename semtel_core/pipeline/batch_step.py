@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from semtel_core import storage
 from semtel_core.batch.collection import collect
-from semtel_core.batch.lifecycle import cancel
+from semtel_core.batch.lifecycle import cancel, poll
 from semtel_core.batch.state import BatchRunState, load_state
 from semtel_core.batch.submission import submit
 from semtel_core.errors import BatchError
@@ -50,11 +50,14 @@ def submit_partition(
 ) -> dict[str, Any]:
     """Create (or re-attach to) the batches of one partition; the state as JSON.
 
+    A re-attached state is refreshed from the provider once (the saved one is as of submission), so a retry or
+    rerun whose batches have ended sees them ended and need not wait again.
     A rerun of the week with other choices (classifiers, model, prompts) finds a different submission in the
     state directory: when every batch of it has ended, it is replaced; while one still runs, this refuses."""
     run = RunParams.parse(params)
     settings = run.settings()
     state_dir = batch_state_dir(descriptor)
+    reattaching = load_state(state_dir) is not None
     table = pq.read_table(descriptor["path"])
     classifiers = list(descriptor["classifiers"])
     try:
@@ -72,6 +75,8 @@ def submit_partition(
         state = submit(
             table, state_dir, settings, classifiers=classifiers, run_id=run_id, key_resolver=key_resolver
         )
+    if reattaching and not state.finished:
+        state = poll(state, settings, key_resolver=key_resolver)
     return state.model_dump(mode="json")
 
 

@@ -3,6 +3,7 @@ and a rerun of the same week that replaces its results (same rows, no duplicates
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pyarrow.dataset as ds
 import pytest
 from weekly_config import write_config
 
-from semtel_core.batch.lifecycle import wait
+from semtel_core.batch.lifecycle import apoll, wait
 from semtel_core.batch.state import BatchRunState
 from semtel_core.pipeline.batch_step import collect_partition, submit_partition
 from semtel_core.pipeline.classify_step import classify_partition_task
@@ -70,3 +71,27 @@ def test_week_online_and_batch_then_rerun_replaces(endpoint_url: str, tmp_path: 
     )
     # The rerun re-attached to the week's batches instead of sending them again.
     assert httpx2.get(f"{endpoint_url}/_stats").json()["batches_created"] == created
+
+
+def test_a_retry_after_the_trigger_saw_the_end_does_not_wait_again(endpoint_url: str, tmp_path: Path) -> None:
+    """The trigger polls without saving (``apoll``); a retry of the deferred task re-attaches to the state saved at
+    submission, and must see that the batches have ended instead of deferring again."""
+    config = write_config(tmp_path / "semtel.yaml", endpoint_url, classifiers=["satisfaction"])
+    params = {"config_path": config, "batch_classifiers": ["satisfaction"], "partition_tokens": 4000}
+    root = str(tmp_path / "out")
+    extract_week([str(CONVERSATIONS_PATH)], root, *WEEK)
+    descriptor = plan_week(root, WEEK[0], params)["batch"][0]
+    settings = RunParams.parse(params).settings()
+
+    async def _as_the_trigger(state: BatchRunState) -> BatchRunState:
+        while not state.finished:
+            await asyncio.sleep(0.05)
+            state = await apoll(state, settings)
+        return state
+
+    submitted = BatchRunState.model_validate(submit_partition(descriptor, params, run_id="retry-run"))
+    assert not submitted.finished
+    assert asyncio.run(_as_the_trigger(submitted)).finished
+    retried = BatchRunState.model_validate(submit_partition(descriptor, params, run_id="retry-run"))
+    assert retried.finished
+    assert [p.batch_id for p in retried.parts] == [p.batch_id for p in submitted.parts]
