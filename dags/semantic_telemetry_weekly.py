@@ -13,7 +13,6 @@ Parse-time rule: nothing heavy is imported here and no connection or Variable is
 from __future__ import annotations
 
 import os
-import sys
 from importlib.util import find_spec
 from typing import Any
 
@@ -171,7 +170,6 @@ def semantic_telemetry_weekly() -> None:  # noqa: C901 - declares its tasks; eac
             "--run-id",
             "{{ run_id }}",
         ],
-        env_vars={"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable},
     )
     engine >> [classified, on_spark]
     # Retries are free here: a retry re-attaches to the partition's batches and pays nothing twice. Airflow 3.3.2

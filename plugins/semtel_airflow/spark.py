@@ -1,11 +1,22 @@
-"""``SparkSubmitOperator`` whose master is ``local[*]`` when its Spark connection is not defined.
+"""``SparkSubmitOperator`` that runs out of the box on the worker's own Python and PySpark.
 
-The provider's hook falls back to ``yarn`` without a connection, which fails on a laptop or a CI machine. The
-weekly DAG's Spark option runs out of the box on ``local[*]`` and uses the cluster when the deployment defines
-the connection (``AIRFLOW_CONN_SEMTEL_SPARK=spark://spark-master:7077`` in docker-compose).
+- Master ``local[*]`` when its Spark connection is not defined (the provider's hook would fall back to ``yarn``);
+  the cluster when the deployment defines it (``AIRFLOW_CONN_SEMTEL_SPARK=spark://spark-master:7077`` in
+  docker-compose).
+- The driver and executors use the worker's interpreter (``PYSPARK_PYTHON``), which has ``semtel_core``.
+- ``spark-submit`` is found next to that interpreter (PySpark installs it into the virtualenv's ``bin``) when
+  it is not on ``PATH``, as when a virtualenv's commands are run without activating it.
+
+All of it is decided at run time on the worker, never at parse time.
 """
 
 from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
 
 from airflow.exceptions import AirflowNotFoundException
 from airflow.providers.apache.spark.hooks.spark_submit import SparkSubmitHook
@@ -20,6 +31,15 @@ class SemtelSparkSubmitOperator(SparkSubmitOperator):
     def __init__(self, *, default_master: str = DEFAULT_MASTER, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.default_master = default_master
+
+    def execute(self, context: Any) -> Any:
+        env = {"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+        binary = self._spark_binary or "spark-submit"
+        beside = Path(sys.executable).parent
+        if shutil.which(binary) is None and (beside / binary).exists():
+            env["PATH"] = f"{beside}{os.pathsep}{os.environ.get('PATH', '')}"
+        self.env_vars = {**env, **(self.env_vars or {})}
+        return super().execute(context)
 
     def _get_hook(self) -> SparkSubmitHook:
         hook = super()._get_hook()

@@ -72,3 +72,22 @@ def test_two_weeks_end_to_end(tmp_path: Path) -> None:
     assert {s for (c, s) in strategies if c == "satisfaction"} == {"batch"}  # the Batch API path
     assert {s for (c, s) in strategies if c != "satisfaction"} - {"batch"}  # and the online path
     assert set(loaded.column("status").to_pylist()) <= {"ok", "repaired"}
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_spark_engine_submits_to_local_without_a_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DAG's SparkSubmitOperator really runs spark-submit (no connection defined: master local[*])."""
+    monkeypatch.delenv("AIRFLOW_CONN_SEMTEL_SPARK", raising=False)
+    args = ["weekly", "-o", str(tmp_path), "--engine", "spark", "--from", "2026-10-12", "--to", "2026-10-12"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    log = (tmp_path / "airflow" / "dag_test.log").read_text(encoding="utf-8")
+    assert "Spark-Submit cmd: spark-submit --master local[*]" in log
+    week = tmp_path / "week=2026-10-12"
+    sampled = json.loads((week / "extract" / "extract_summary.json").read_text())["sampled"]
+    loaded = ds.dataset(tmp_path / "dataset", format="parquet", partitioning="hive").to_table()
+    assert loaded.num_rows == sampled * len(CLASSIFIERS)
+    assert len(list((week / "classify" / "results").glob("*.parquet"))) >= 1  # written by the Spark job
