@@ -8,6 +8,7 @@ uvicorn handles SIGTERM/SIGINT: it stops accepting, waits for in-flight requests
 from __future__ import annotations
 
 import logging
+import signal
 import tempfile
 from pathlib import Path
 
@@ -27,7 +28,27 @@ class _HideSimulatedDrops(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived; raised from the handler so that ``with`` blocks unwind."""
+
+
+def _unwind_on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def serve(options: EndpointOptions, host: str, port: int) -> None:
+    # uvicorn re-raises a captured SIGTERM once it has shut down; with the default handler that kills the process
+    # before the temporary data folder below is removed. This handler unwinds first, then the process ends as
+    # SIGTERM asked (the exit status says so).
+    signal.signal(signal.SIGTERM, _unwind_on_sigterm)
+    try:
+        _serve(options, host, port)
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)
+
+
+def _serve(options: EndpointOptions, host: str, port: int) -> None:
     import uvicorn
 
     from semtel_core.endpoint.app import EndpointApp
