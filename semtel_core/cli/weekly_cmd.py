@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 import yaml
+from rich.console import Console
 from rich.table import Table
 
 from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, settings_from
@@ -69,7 +70,7 @@ def _week_table(root: Path, weeks: list[date], states: dict[date, str]) -> Table
         if quality:
             verdict = "passed" if quality.get("success") else "FAILED"
             if quality.get("warnings"):
-                verdict += f", {len(quality['warnings'])} warning(s)"
+                verdict += f" ({len(quality['warnings'])} warning(s))"
         view.add_row(
             week.isoformat(),
             states.get(week, "not run"),
@@ -160,7 +161,8 @@ def weekly(
             log_path=home / "dag_test.log",
         )
     states = {date.fromisoformat(r.data_interval_start[:10]): r.state for r in runs}
-    out.print(_week_table(root, weeks, states))
+    # Piped output (CI logs, make) gets 80 columns by default, which folds this table.
+    (out if out.is_terminal else Console(width=110)).print(_week_table(root, weeks, states))
     failed = [r for r in runs if r.state != "success"]
     if failed:
         for run in failed:
