@@ -2,50 +2,74 @@
 
 Tasks: arena-hard subcategory (coding / math / creative_writing), MultiWOZ satisfaction (mean overall rating ->
 dissatisfied / neutral / satisfied) and MultiWOZ domains (one yes/no classifier per domain). Each file's
-conversations are embedded once (in-process all-MiniLM-L6-v2) and shared by its classifiers; held-out split 20%,
-stratified, seed 0. Throughput: embedding path (embed + predict) in conversations/s, and beside it the LLM path
-(the engine, strategy ``single``, model ``local-zeroshot`` on the local endpoint) on --llm-sample conversations.
+conversations are featurized once (in-process all-MiniLM-L6-v2 embedding, text signals, hashed character
+n-grams) and the features are shared by its classifiers; each classifier picks its feature set and decision rule
+by cross-validation on its training part; held-out split 20%, stratified, seed 0, used only for the figures.
+Throughput: embedding path (featurize + predict) in conversations/s, and beside it the LLM path (the engine,
+strategy ``single``, model ``local-zeroshot`` on the local endpoint) on --llm-sample conversations.
 
-    .venv/bin/python benchmarks/embedding_eval.py                    # ~4 min on a shared 2-core machine
+    .venv/bin/python benchmarks/embedding_eval.py                    # ~5 min on a shared 2-core machine
     .venv/bin/python benchmarks/embedding_eval.py --write-gold DIR   # also the gold JSONL for `semtel embed train`
+    .venv/bin/python benchmarks/embedding_eval.py --cv-grid          # how the defaults were chosen: training-part
+                                                                     # CV only, no held-out figure printed
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from semtel_core.evaluate.artefact import EmbeddingBundle, TrainOptions
-from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessMiniLM, Vectors
+from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessMiniLM, Vectors, embed_conversations
+from semtel_core.evaluate.features import assemble, lexical_counts, signal_matrix
 from semtel_core.evaluate.gold import GoldLabels
 from semtel_core.evaluate.loading import read_conversations
 from semtel_core.evaluate.public_data import public_gold, write_gold_jsonl
 from semtel_core.evaluate.train import train_bundle
+from semtel_core.schema.conversation import Conversation
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+FILES = (("arena_subcategory",), ("mwoz_satisfaction", "mwoz_domains"))
+# The variants --cv-grid compares with the defaults (TrainOptions()); each is one change from them.
+GRID: tuple[dict[str, Any], ...] = (
+    {},
+    {"regularization_c": 0.25},
+    {"regularization_c": 1.0},
+    {"embedding_weight": 1.0},
+    {"signals_weight": 1.0},
+    {"min_df": 3},
+    {"estimator": "logistic", "regularization_c": 8.0},
+)
 
 
 class _TimedMiniLM(InProcessMiniLM):
-    """The real in-process encoder, timing its calls."""
+    """The real in-process encoder, timing its calls and remembering its vectors (so that a second pass over the
+    same texts, e.g. another training variant, costs nothing)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.seconds = 0.0
         self.texts = 0
+        self._seen: dict[str, Vectors] = {}
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        started = time.perf_counter()
-        vectors = super().embed(texts)
-        self.seconds += time.perf_counter() - started
-        self.texts += len(texts)
-        return vectors
+        new = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if new:
+            started = time.perf_counter()
+            for text, vector in zip(new, super().embed(new), strict=True):
+                self._seen[text] = vector
+            self.seconds += time.perf_counter() - started
+            self.texts += len(new)
+        return np.asarray([self._seen[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
 
 def _merge(*golds: GoldLabels) -> GoldLabels:
@@ -55,36 +79,48 @@ def _merge(*golds: GoldLabels) -> GoldLabels:
     return merged
 
 
-def _run_file(
-    tasks: list[str], spec: EmbeddingSpec, write_gold: Path | None
-) -> tuple[EmbeddingBundle, float]:
+def _load(tasks: Sequence[str], write_gold: Path | None) -> tuple[list[Conversation], GoldLabels]:
     paths, golds = zip(*(public_gold(DATA, t) for t in tasks), strict=True)
     gold = _merge(*golds)
     if write_gold is not None:
         write_gold.mkdir(parents=True, exist_ok=True)
         write_gold_jsonl(gold, write_gold / f"{'+'.join(tasks)}.gold.jsonl")
-    conversations = read_conversations([str(paths[0])])
+    return read_conversations([str(paths[0])]), gold
+
+
+def _run_file(
+    tasks: Sequence[str], spec: EmbeddingSpec, write_gold: Path | None
+) -> tuple[EmbeddingBundle, float]:
+    conversations, gold = _load(tasks, write_gold)
     embedder = _TimedMiniLM()
+    started = time.perf_counter()
     bundle = train_bundle(conversations, gold, spec, embedder, TrainOptions())
-    # Prediction cost depends on the matrix shape only: time it on one matrix of that shape.
-    shaped = np.zeros((len(conversations), 384), dtype=np.float32)
+    train_s = time.perf_counter() - started - embedder.seconds
+    # The embedding path on every conversation of the file: the encoder's time (measured while training, each
+    # unique text once), then signals + hashed n-grams and all classifiers' predictions, timed here.
+    started = time.perf_counter()
+    signals = signal_matrix(conversations)
+    lexical = lexical_counts(conversations, spec.view, spec.lexical) if spec.lexical else None
+    features_s = time.perf_counter() - started
+    features = assemble(
+        embed_conversations(conversations, spec, embedder), signals, lexical
+    )  # cached vectors
     started = time.perf_counter()
     for name in bundle.classifiers:
-        bundle.predict_proba(name, shaped)
+        bundle.predict(name, features)
     predict_s = time.perf_counter() - started
-    rate = len(conversations) / (embedder.seconds + predict_s)
+    rate = len(conversations) / (embedder.seconds + features_s + predict_s)
     print(
-        f"{'+'.join(tasks)}: {len(conversations)} conversations, {embedder.texts} texts embedded in "
-        f"{embedder.seconds:.1f}s, prediction of {len(bundle.classifiers)} classifiers {predict_s * 1000:.0f} ms "
-        f"-> embedding path {rate:.1f} conversations/s (all classifiers)"
+        f"{'+'.join(tasks)}: {len(conversations)} conversations; embedding {embedder.texts} texts "
+        f"{embedder.seconds:.1f}s, signals + n-grams {features_s:.1f}s, prediction of {len(bundle.classifiers)} "
+        f"classifiers {predict_s * 1000:.0f} ms -> embedding path {rate:.1f} conversations/s (all classifiers); "
+        f"training incl. CV selection {train_s:.1f}s"
     )
     return bundle, rate
 
 
 def _llm_path(sample: int) -> float:
     """Conversation-classifications/s of the engine with local-zeroshot (strategy single, classifier topic)."""
-    import json
-
     from semtel_core.classify.run import classify_run
     from semtel_core.config import load_settings
     from semtel_core.endpoint.testing import running_endpoint
@@ -108,17 +144,57 @@ def _llm_path(sample: int) -> float:
 
 def _table(bundles: list[EmbeddingBundle]) -> None:
     print(
-        "\n| classifier | labels | n train / test | accuracy | macro-F1 | kappa | majority acc | majority macro-F1 | ECE |"
+        "\n| classifier | labels | n train / test | features (CV) | alpha | accuracy | macro-F1 | kappa "
+        "| majority acc | majority macro-F1 | ECE |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for bundle in bundles:
         for name, c in sorted(bundle.manifest.classifiers.items()):
             m = c.metrics
             dropped = f" (dropped {c.dropped_labels})" if c.dropped_labels else ""
             print(
-                f"| {name} | {' / '.join(c.labels)}{dropped} | {c.n_train} / {c.n_test} | {m.accuracy:.3f} | "
-                f"{m.macro_f1:.3f} | {m.kappa:.3f} | {m.majority_accuracy:.3f} | {m.majority_macro_f1:.3f} | {m.ece:.3f} |"
+                f"| {name} | {' / '.join(c.labels)}{dropped} | {c.n_train} / {c.n_test} | {c.feature_set} | "
+                f"{c.decision_alpha:g} | {m.accuracy:.3f} | {m.macro_f1:.3f} | {m.kappa:.3f} | "
+                f"{m.majority_accuracy:.3f} | {m.majority_macro_f1:.3f} | {m.ece:.3f} |"
             )
+
+
+def _details(bundles: list[EmbeddingBundle], names: Sequence[str]) -> None:
+    """Held-out confusion (rows gold, columns predicted) and the training-part CV behind each choice."""
+    for bundle in bundles:
+        for name in names:
+            card = bundle.manifest.classifiers.get(name)
+            if card is None:
+                continue
+            print(f"\n{name}: confusion, rows gold / columns predicted, {' / '.join(card.labels)}")
+            for label, row in zip(card.labels, card.metrics.confusion, strict=True):
+                print(f"  {label:>18} {row}")
+            for feature_set, by_alpha in card.selection_cv_macro_f1.items():
+                scores = ", ".join(f"{a}: {f:.3f}" for a, f in by_alpha.items())
+                print(f"  training CV macro-F1, {feature_set}: alpha {scores}")
+
+
+def _cv_grid(spec: EmbeddingSpec) -> None:
+    """Training-part cross-validated macro-F1 of the chosen feature set per classifier, for the defaults and
+    each variant of :data:`GRID`; the held-out part is not evaluated here (train_bundle does, the figures are
+    not printed)."""
+    logging.getLogger("semtel_core").setLevel(logging.ERROR)
+    rows: dict[str, dict[str, float]] = {}
+    for tasks in FILES:
+        conversations, gold = _load(tasks, None)
+        embedder = _TimedMiniLM()
+        for variant in GRID:
+            bundle = train_bundle(conversations, gold, spec, embedder, TrainOptions(**variant))
+            key = json.dumps(variant) if variant else "defaults"
+            for name, card in bundle.manifest.classifiers.items():
+                chosen = card.selection_cv_macro_f1.get(card.feature_set, {})
+                rows.setdefault(key, {})[name] = max(chosen.values()) if chosen else float("nan")
+    names = sorted(next(iter(rows.values())))
+    print("| variant | " + " | ".join(names) + " | mean |")
+    print("|---|" + "---:|" * (len(names) + 1))
+    for key, scores in rows.items():
+        values = [scores[n] for n in names]
+        print(f"| {key} | " + " | ".join(f"{v:.3f}" for v in values) + f" | {np.mean(values):.3f} |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,16 +205,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--llm-sample", type=int, default=100)
     parser.add_argument("--view", default="all", choices=["all", "user"])
     parser.add_argument("--max-tokens", type=int, default=224)
+    parser.add_argument("--cv-grid", action="store_true", help="training-part CV of option variants only")
     args = parser.parse_args(argv)
     if not DATA.is_dir():
         print(f"{DATA} is not present: nothing to measure")
         return 0
     logging.basicConfig(level=logging.WARNING)
     spec = EmbeddingSpec(view=args.view, max_tokens=args.max_tokens)
-    arena, arena_rate = _run_file(["arena_subcategory"], spec, args.write_gold)
-    mwoz, mwoz_rate = _run_file(["mwoz_satisfaction", "mwoz_domains"], spec, args.write_gold)
+    if args.cv_grid:
+        _cv_grid(spec)
+        return 0
+    arena, arena_rate = _run_file(FILES[0], spec, args.write_gold)
+    mwoz, mwoz_rate = _run_file(FILES[1], spec, args.write_gold)
     llm_rate = _llm_path(args.llm_sample) if args.llm_sample else float("nan")
     _table([arena, mwoz])
+    _details([arena, mwoz], ["subcategory", "satisfaction"])
     print(
         f"\nthroughput: embedding path {arena_rate:.1f} (arena-hard) / {mwoz_rate:.1f} (MultiWOZ, 6 classifiers) "
         f"conversations/s; LLM path {llm_rate:.1f} conversation-classifications/s (local-zeroshot)"

@@ -12,6 +12,10 @@ import polars as pl
 
 from semtel_core.errors import ReconciliationError
 
+# Rows of the ``embedding`` strategy answered by the embedding path carry ``endpoint = "embedding:<bundle>:<model>"``;
+# rows it cascaded to an LLM strategy carry that LLM endpoint's name (semtel_core.evaluate.embedding_strategy).
+EMBEDDING_ENDPOINT_PREFIX = "embedding:"
+
 
 def _is_local(path: str) -> bool:
     return "://" not in path or path.startswith("file://")
@@ -69,3 +73,26 @@ def reconcile_results(
     if wrong:
         raise ReconciliationError(f"classify: results do not reconcile: {wrong}", figures=found, wrong=wrong)
     return {**found, "read": read, "accepted": accepted, "rejected": rejected}
+
+
+def embedding_paths(results_files: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Per classifier with rows of strategy ``embedding``: rows answered by the embedding path, and rows its
+    cascade sent to the LLM. Empty when no classifier used the embedding strategy."""
+    rows = (
+        scan_parquet(results_files)
+        .filter(pl.col("strategy") == "embedding")
+        .group_by("classifier")
+        .agg(
+            pl.col("endpoint")
+            .str.starts_with(EMBEDDING_ENDPOINT_PREFIX)
+            .fill_null(False)
+            .sum()
+            .alias("embedding"),
+            pl.len().alias("rows"),
+        )
+        .collect()
+    )
+    return {
+        str(r["classifier"]): {"embedding": int(r["embedding"]), "llm": int(r["rows"] - r["embedding"])}
+        for r in rows.sort("classifier").iter_rows(named=True)
+    }

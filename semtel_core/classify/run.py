@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from semtel_core import storage
 from semtel_core.classify.job import CHECKPOINT_DIR, RESULTS_DIR, BucketJob, BucketSummary, results_file
 from semtel_core.classify.partition import OnProgress
-from semtel_core.classify.reconcile import reconcile_results
+from semtel_core.classify.reconcile import embedding_paths, reconcile_results
 from semtel_core.classify.staging import STAGING_DIR, StagedInput, stage_input
 from semtel_core.config import Settings
 
@@ -64,6 +64,8 @@ class ClassifyRunSummary(BaseModel):
     reconciliation: dict[str, Any]
     results_files: list[str]
     rejects_path: str
+    # Per classifier of strategy "embedding": rows answered by the embedding path / cascaded to the LLM.
+    embedding_paths: dict[str, dict[str, int]] = {}
 
 
 def _remove(path: str) -> None:
@@ -160,6 +162,7 @@ def classify_run(
         rejected=staged.rejected,
     )
     summary = _summary(staged, summaries, job, engine, inputs, figures, files)
+    summary.embedding_paths = embedding_paths(files)
     summary.elapsed_s = time.monotonic() - started
     summary.classify_s = classify_s
     storage.write_json(storage.join(output_dir, SUMMARY_FILE), summary.model_dump())

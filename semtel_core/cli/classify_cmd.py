@@ -155,6 +155,7 @@ def print_classify_summary(s: ClassifyRunSummary) -> None:
         ("429 answers", f"{s.rate_limited:,}"),
         ("batched: missing / extra / duplicated ids", f"{s.missing_ids} / {s.extra_ids} / {s.duplicate_ids}"),
         ("time", f"{s.elapsed_s:.1f} s ({s.rows / max(s.classify_s, 1e-9):,.0f} classifications/s)"),
+        *_embedding_path_rows(s.embedding_paths),
     ]
     for what, value in rows:
         table.add_row(what, value)
@@ -164,3 +165,18 @@ def print_classify_summary(s: ClassifyRunSummary) -> None:
         f"{s.accepted} conversations x {len(s.classifiers)} classifiers = {s.rows} rows, none duplicated"
     )
     out.print(f"results: {s.output_dir}/results/   rejects: {s.rejects_path}")
+
+
+def _embedding_path_rows(paths: dict[str, dict[str, int]]) -> list[tuple[str, str]]:
+    """Strategy ``embedding``: per classifier, rows kept by the embedding path and rows cascaded to the LLM."""
+    rows = [("embedding strategy: kept / to LLM", "")] if paths else []
+    for name, counts in paths.items():
+        total = max(counts["embedding"] + counts["llm"], 1)
+        rows.append(
+            (
+                f"  {name}",
+                f"{counts['embedding']:,} ({counts['embedding'] / total:.0%}) / "
+                f"{counts['llm']:,} ({counts['llm'] / total:.0%})",
+            )
+        )
+    return rows

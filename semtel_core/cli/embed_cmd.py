@@ -33,7 +33,7 @@ def train(
     model: str = typer.Option("local-minilm", help="Embedding model (text-embedding-3-large in production)."),
     view: str = typer.Option("all", help="all: every turn; user: the user's turns only."),
     max_tokens: int = typer.Option(224, help="cl100k tokens of conversation text embedded (head_tail)."),
-    estimator: str = typer.Option("logistic", help="logistic or mlp."),
+    estimator: str = typer.Option("linear_svm", help="linear_svm, logistic or mlp."),
     test_size: float = typer.Option(0.2, help="Held-out share, stratified."),
     seed: int = typer.Option(0),
     config: Path | None = CONFIG_OPTION,
@@ -61,13 +61,15 @@ def train(
 
 def _print_cards(bundle: EmbeddingBundle) -> None:
     table = Table(title=f"held-out evaluation ({bundle.manifest.embedding.model})")
-    for column in ("classifier", "n train/test", "accuracy", "macro-F1", "kappa", "majority acc / F1", "ECE"):
+    columns = ("classifier", "n train/test", "features / alpha", "accuracy", "macro-F1", "kappa")
+    for column in (*columns, "majority acc / F1", "ECE"):
         table.add_column(column, justify="right" if column != "classifier" else "left")
     for name, card in sorted(bundle.manifest.classifiers.items()):
         m = card.metrics
         table.add_row(
             name,
             f"{card.n_train}/{card.n_test}",
+            f"{_short(card.feature_set)} / {card.decision_alpha:g}",
             f"{m.accuracy:.3f}",
             f"{m.macro_f1:.3f}",
             f"{m.kappa:.3f}",
@@ -75,3 +77,10 @@ def _print_cards(bundle: EmbeddingBundle) -> None:
             f"{m.ece:.3f}",
         )
     console.print(table)
+    console.print(
+        "features (chosen by CV on the training part): emb = embedding, sig = signals, lex = n-grams"
+    )
+
+
+def _short(feature_set: str) -> str:
+    return feature_set.replace("embedding", "emb").replace("signals", "sig").replace("lexical", "lex")

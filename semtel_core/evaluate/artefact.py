@@ -2,8 +2,14 @@
 
 Layout (``<root>/<version>/``)::
 
-    manifest.json        version, embedding spec, training-data hash, scikit-learn version, per-classifier card
-    <classifier>.joblib  the fitted scikit-learn estimator (CalibratedClassifierCV)
+    manifest.json        version, feature recipe (EmbeddingSpec), options, training-data hash, scikit-learn
+                         version, per-classifier card (held-out metrics, decision rule)
+    <classifier>.joblib  the fitted scikit-learn estimator (CalibratedClassifierCV over BlockFeatures + model)
+
+Prediction (:meth:`EmbeddingBundle.predict`) applies each card's decision rule to the calibrated probabilities:
+the label is the argmax of ``p x weight`` with ``weight = training prior ** -alpha`` (alpha 0: plain argmax;
+alpha 1: every label judged against its base rate), and its confidence is the calibrated probability of that
+label. Format 1 bundles (embedding only, argmax) still load.
 
 ``version`` is a hash of everything that determines the models (training data, embedding spec, options), so
 training twice on the same gold gives the same folder, replaced atomically (written beside it, then renamed).
@@ -24,24 +30,43 @@ from typing import Any, Literal
 import joblib
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from semtel_core.errors import InputFileError
 from semtel_core.evaluate.embedders import EmbeddingSpec
-from semtel_core.evaluate.metrics import HeldOutMetrics
+from semtel_core.evaluate.metrics import HeldOutMetrics, decide
+from semtel_core.evaluate.selection import FEATURE_SETS, FeatureSet
+
+# Not imported from .features (which loads scikit-learn): a dense array or a scipy CSR matrix.
+FeatureMatrix = Any
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 
 
 class TrainOptions(BaseModel):
+    """How each classifier is fitted; defaults chosen by cross-validation on training data (docs/evaluate.md)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    estimator: Literal["logistic", "mlp"] = "logistic"
-    regularization_c: float = 4.0  # LogisticRegression's C: embeddings are few and dense, little shrinkage
+    estimator: Literal["linear_svm", "logistic", "mlp"] = "linear_svm"
+    regularization_c: float = 0.5  # C of LinearSVC / LogisticRegression
     class_weight: Literal["balanced", "none"] = "balanced"
+    embedding_weight: float = Field(default=0.5, gt=0, description="scale of the embedding block")
+    signals_weight: float = Field(default=0.5, gt=0, description="norm of the standardised signals block")
+    lexical_weight: float = Field(default=1.0, gt=0, description="scale of the TF-IDF n-gram block")
+    min_df: int = Field(default=2, ge=1, description="n-grams kept: seen in at least this many training rows")
+    feature_sets: tuple[FeatureSet, ...] = Field(
+        default=FEATURE_SETS, min_length=1, description="candidates; each classifier picks one by CV"
+    )
+    decision: Literal["argmax", "prior_cv"] = Field(
+        default="prior_cv",
+        description="prior_cv: alpha of the prior-weighted argmax chosen by macro-F1 in CV on the training part",
+    )
+    selection_folds: int = Field(default=5, ge=2)
     calibration: Literal["sigmoid", "isotonic"] = "sigmoid"
     calibration_folds: int = 3
     test_size: float = 0.2
@@ -58,6 +83,23 @@ class ClassifierCard(BaseModel):
     n_test: int
     dropped_labels: dict[str, int]  # label -> gold examples, too rare to learn
     metrics: HeldOutMetrics
+    feature_set: FeatureSet = "embedding"  # the blocks this classifier reads, chosen by CV on training data
+    prior: dict[str, float] = Field(default_factory=dict)  # label shares in the training part
+    decision_alpha: float = 0.0  # label = argmax(p * prior ** -alpha); 0: argmax
+    selection_cv_macro_f1: dict[str, dict[str, float]] = Field(
+        default_factory=dict
+    )  # feature set -> alpha -> macro-F1 of the training part's out-of-fold predictions
+
+    def decision_weights(self) -> npt.NDArray[np.float64]:
+        """Per label, in :attr:`labels` order, the factor its calibrated probability is multiplied by."""
+        return decision_weights(self.prior, self.labels, self.decision_alpha)
+
+
+def decision_weights(prior: dict[str, float], labels: list[str], alpha: float) -> npt.NDArray[np.float64]:
+    """``prior ** -alpha`` per label (all ones for alpha 0 or no recorded prior)."""
+    if not alpha or not prior:
+        return np.ones(len(labels))
+    return np.asarray([prior[label] for label in labels], dtype=np.float64) ** -alpha
 
 
 class BundleManifest(BaseModel):
@@ -72,6 +114,18 @@ class BundleManifest(BaseModel):
     conversations: int
     sklearn_version: str
     classifiers: dict[str, ClassifierCard]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _format_1_was_embedding_only(cls, data: Any) -> Any:
+        """Format 1 manifests predate signals and lexical features: their models read the embedding alone."""
+        if (
+            isinstance(data, dict)
+            and data.get("format_version") == 1
+            and isinstance(data.get("embedding"), dict)
+        ):
+            data = {**data, "embedding": {"signals": "none", "lexical": None, **data["embedding"]}}
+        return data
 
 
 class EmbeddingBundle:
@@ -94,9 +148,17 @@ class EmbeddingBundle:
     def labels(self, classifier: str) -> list[str]:
         return [str(x) for x in self.models[classifier].classes_]
 
-    def predict_proba(self, classifier: str, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
-        """Calibrated probabilities, columns in :meth:`labels` order."""
-        return np.asarray(self.models[classifier].predict_proba(vectors), dtype=np.float64)
+    def predict_proba(self, classifier: str, features: FeatureMatrix) -> npt.NDArray[np.float64]:
+        """Calibrated probabilities, columns in :meth:`labels` order (``features``: :func:`featurize`)."""
+        return np.asarray(self.models[classifier].predict_proba(features), dtype=np.float64)
+
+    def predict(self, classifier: str, features: FeatureMatrix) -> tuple[list[str], npt.NDArray[np.float64]]:
+        """Labels by the classifier's decision rule, and the calibrated probability of each label chosen."""
+        probabilities = self.predict_proba(classifier, features)
+        chosen = decide(probabilities, self.manifest.classifiers[classifier].decision_weights())
+        labels = self.labels(classifier)
+        confidence = probabilities[np.arange(len(chosen)), chosen]
+        return [labels[i] for i in chosen], confidence
 
     def save(self, root: str | Path) -> Path:
         target = Path(root) / self.manifest.version
@@ -127,9 +189,9 @@ class EmbeddingBundle:
             raise InputFileError(
                 f"{folder} is not an embedding-classifier bundle: {exc}", path=str(folder)
             ) from None
-        if manifest.format_version != FORMAT_VERSION:
+        if manifest.format_version not in READABLE_FORMATS:
             raise InputFileError(
-                f"{folder}: bundle format {manifest.format_version}, this semtel reads {FORMAT_VERSION}",
+                f"{folder}: bundle format {manifest.format_version}, this semtel reads {READABLE_FORMATS}",
                 path=str(folder),
             )
         _warn_on_sklearn_mismatch(manifest, folder)

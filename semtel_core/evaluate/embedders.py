@@ -29,8 +29,26 @@ Vectors = npt.NDArray[np.float32]
 IN_PROCESS_MODEL = "local-minilm"
 
 
+class LexicalSpec(BaseModel):
+    """Hashed character n-grams of the conversation text (stateless: this recipe is all that is stored)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ngram_min: int = Field(default=2, ge=1)
+    ngram_max: int = Field(default=5, ge=1)
+    n_features: int = Field(default=2**20, ge=2**10, description="hash buckets (columns)")
+    max_chars: int = Field(
+        default=20_000, ge=1000, description="longer texts keep their first and last max_chars/2 characters"
+    )
+
+
 class EmbeddingSpec(BaseModel):
-    """How conversations become vectors; part of every artefact's identity."""
+    """How conversations become features (the feature recipe); part of every artefact's identity.
+
+    ``model`` / ``provider`` / ``view`` / ``max_tokens`` make the embedding; ``signals`` and ``lexical`` add the
+    text signals and the hashed character n-grams of :mod:`semtel_core.evaluate.features` (``None`` / "none":
+    the embedding alone, as bundles of format 1 were).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -40,6 +58,8 @@ class EmbeddingSpec(BaseModel):
         default="all", description="user: the user's turns only; all: every turn, role-prefixed"
     )
     max_tokens: int = Field(default=224, ge=32, description="cl100k tokens of turn text kept (head_tail)")
+    signals: Literal["none", "v1"] = Field(default="v1", description="structural text signals (signals.py)")
+    lexical: LexicalSpec | None = Field(default_factory=LexicalSpec, description="hashed char n-grams")
 
 
 def conversation_text(conversation: Conversation, spec: EmbeddingSpec) -> str:

@@ -1,7 +1,7 @@
 """The ``embedding`` strategy of the classification engine, with the optional cascade to an LLM strategy.
 
 Settings (``evaluation:`` section): ``embedding_bundle`` (a ``semtel embed train`` folder), ``cascade_threshold``
-(rows whose calibrated top probability is below it go to ``cascade_strategy``, an LLM strategy such as
+(rows whose chosen label's calibrated probability is below it go to ``cascade_strategy``, an LLM strategy such as
 ``multi``). Enable it per classifier with ``classify.strategies: {topic: embedding}`` and
 ``classify.strategy_plugins: {embedding: "semtel_core.evaluate.embedding_strategy:EmbeddingStrategy"}``.
 
@@ -23,24 +23,20 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from semtel_core.classify.reconcile import EMBEDDING_ENDPOINT_PREFIX
 from semtel_core.config import EndpointSettings, Settings
 from semtel_core.errors import ConfigError
 from semtel_core.evaluate.artefact import EmbeddingBundle
-from semtel_core.evaluate.embedders import (
-    Embedder,
-    EmbeddingSpec,
-    Vectors,
-    build_embedder,
-    embed_conversations,
-)
+from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, build_embedder
+from semtel_core.evaluate.predict import predict_labels
 
 if TYPE_CHECKING:
     from semtel_core.classify.context import StrategyContext
     from semtel_core.classify.rows import HashRow
     from semtel_core.classify.strategies import WorkItem
 
+__all__ = ["EMBEDDING_ENDPOINT_PREFIX", "EmbeddingStrategy"]
 log = logging.getLogger(__name__)
-EMBEDDING_ENDPOINT_PREFIX = "embedding:"
 
 
 @functools.lru_cache(maxsize=4)
@@ -86,10 +82,7 @@ class EmbeddingStrategy:
     async def run(self, items: Sequence[WorkItem], ctx: StrategyContext) -> None:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        spec = self.bundle.manifest.embedding
-        conversations = [i.conversation for i in items]
-        vectors = await asyncio.to_thread(embed_conversations, conversations, spec, self._embedder)
-        picks = await asyncio.to_thread(self._predict, items, vectors)
+        picks = await asyncio.to_thread(self._predict, items)
         per_item_ms = (loop.time() - started) * 1000 / max(len(items), 1)
         rows: list[HashRow] = []
         deferred: dict[int, list[str]] = {}
@@ -111,16 +104,12 @@ class EmbeddingStrategy:
             self.cascade or "error rows (no cascade)",
         )
 
-    def _predict(self, items: Sequence[WorkItem], vectors: Vectors) -> dict[str, list[tuple[str, float]]]:
-        """Per classifier the bundle knows: (label, top probability) for every item, in item order."""
+    def _predict(self, items: Sequence[WorkItem]) -> dict[str, list[tuple[str, float]]]:
+        """Per classifier the bundle knows: (label, its calibrated probability) for every item, in item order;
+        every classifier reads the same features."""
         wanted = {name for item in items for name in item.classifiers} & set(self.bundle.classifiers)
-        picks: dict[str, list[tuple[str, float]]] = {}
-        for name in sorted(wanted):
-            probabilities = self.bundle.predict_proba(name, vectors)
-            labels = self.bundle.labels(name)
-            best = probabilities.argmax(axis=1)
-            picks[name] = [(labels[b], float(probabilities[i, b])) for i, b in enumerate(best)]
-        return picks
+        conversations = [item.conversation for item in items]
+        return predict_labels(self.bundle, conversations, sorted(wanted), self._embedder)
 
     def _row(
         self,

@@ -35,7 +35,7 @@ class HeldOutMetrics(BaseModel):
     macro_f1: float
     kappa: float
     log_loss: float
-    ece: float  # expected calibration error of the top probability, 10 equal-width bins
+    ece: float  # expected calibration error of the chosen label's probability, 10 equal-width bins
     majority_label: str
     majority_accuracy: float
     majority_macro_f1: float
@@ -53,21 +53,32 @@ def expected_calibration_error(correct: npt.NDArray[np.bool_], confidence: npt.N
     return float(total)
 
 
+def decide(
+    probabilities: npt.NDArray[np.float64], weights: npt.NDArray[np.float64] | None = None
+) -> npt.NDArray[np.intp]:
+    """Column of the label chosen per row: argmax of the probabilities, each label's column times its weight."""
+    scores = probabilities if weights is None else probabilities * weights
+    return np.asarray(scores.argmax(axis=1), dtype=np.intp)
+
+
 def held_out_metrics(
     gold: Sequence[str],
     probabilities: npt.NDArray[np.float64],
     labels: Sequence[str],
     train_labels: Sequence[str],
+    weights: npt.NDArray[np.float64] | None = None,
 ) -> HeldOutMetrics:
-    """Metrics of the argmax predictions; the baseline always answers the most common *training* label."""
+    """Metrics of the predictions of :func:`decide`; ECE is of the chosen label's probability. The baseline
+    always answers the most common *training* label."""
     label_list = list(labels)
-    predicted = [label_list[i] for i in probabilities.argmax(axis=1)]
+    chosen = decide(probabilities, weights)
+    predicted = [label_list[i] for i in chosen]
     majority = Counter(train_labels).most_common(1)[0][0]
     baseline = [majority] * len(gold)
     precision, recall, f1, support = precision_recall_fscore_support(
         gold, predicted, labels=label_list, zero_division=0
     )
-    top = probabilities.max(axis=1)
+    top = probabilities[np.arange(len(chosen)), chosen]
     correct = np.asarray([p == g for p, g in zip(predicted, gold, strict=True)])
     return HeldOutMetrics(
         n_test=len(gold),

@@ -1,8 +1,9 @@
 """Classifying with a trained bundle: result rows of strategy ``embedding``, and the cascade split.
 
-Each conversation is embedded once (as the bundle was trained) and every classifier of the bundle reads the
-same vector. A row's ``confidence`` is the calibrated top probability; the cascade keeps rows at or above a
-threshold and sends the others to the LLM path, counting what went where.
+Each conversation is featurized once (as the bundle was trained: embedding, signals, hashed n-grams) and every
+classifier of the bundle reads the same features. A row's label follows the classifier's decision rule and its
+``confidence`` is that label's calibrated probability; the cascade keeps rows at or above a threshold and sends
+the others to the LLM path, counting what went where.
 """
 
 from __future__ import annotations
@@ -12,13 +13,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import numpy as np
-
 from semtel_core.config import EndpointSettings
 from semtel_core.evaluate.artefact import EmbeddingBundle
-from semtel_core.evaluate.embedders import Embedder, build_embedder, embed_conversations
+from semtel_core.evaluate.embedders import Embedder, build_embedder
+from semtel_core.evaluate.features import featurize
 from semtel_core.schema.conversation import Conversation
 from semtel_core.schema.results import ClassificationResult
+
+CHUNK = 512  # conversations featurized at a time: hashed n-gram rows of a whole partition would not fit
+
+
+def predict_labels(
+    bundle: EmbeddingBundle,
+    conversations: Sequence[Conversation],
+    classifiers: Sequence[str],
+    embedder: Embedder,
+    chunk: int = CHUNK,
+) -> dict[str, list[tuple[str, float]]]:
+    """Per classifier, (label, its calibrated probability) of every conversation in order. Each chunk of
+    conversations is featurized once and read by every classifier."""
+    spec = bundle.manifest.embedding
+    picks: dict[str, list[tuple[str, float]]] = {name: [] for name in classifiers}
+    for start in range(0, len(conversations), chunk):
+        features = featurize(conversations[start : start + chunk], spec, embedder)
+        for name in classifiers:
+            labels, confidence = bundle.predict(name, features)
+            picks[name].extend((label, float(c)) for label, c in zip(labels, confidence, strict=True))
+    return picks
 
 
 def classify_with_bundle(
@@ -36,12 +57,7 @@ def classify_with_bundle(
     embedder = embedder or build_embedder(spec, endpoint)
     names = list(classifiers) if classifiers else bundle.classifiers
     started = time.perf_counter()
-    vectors = embed_conversations(conversations, spec, embedder)
-    picks: dict[str, tuple[list[str], np.ndarray]] = {}
-    for name in names:
-        probabilities = bundle.predict_proba(name, vectors)
-        labels = bundle.labels(name)
-        picks[name] = ([labels[i] for i in probabilities.argmax(axis=1)], probabilities.max(axis=1))
+    picks = predict_labels(bundle, conversations, names, embedder)
     per_conversation_ms = (time.perf_counter() - started) * 1000 / max(len(conversations), 1)
     now = datetime.now(UTC)
     return [
@@ -51,12 +67,12 @@ def classify_with_bundle(
             content_hash=conv.content_hash,
             classifier=name,
             classifier_version=bundle.classifier_version,
-            label=picks[name][0][i],
+            label=picks[name][i][0],
             status="ok",
             strategy="embedding",
             model=f"{spec.model}+{bundle.manifest.options.estimator}",
             endpoint=spec.provider,
-            confidence=float(picks[name][1][i]),
+            confidence=picks[name][i][1],
             latency_ms=per_conversation_ms,
             created_at=now,
         )

@@ -40,9 +40,10 @@ def _rows(output: Path) -> list[dict[str, Any]]:
 
 
 def test_embedding_strategy_cascades_low_confidence_rows_to_the_llm(
-    endpoint_url: str, sample_bundle_path: Path, tmp_path: Path
+    endpoint_url: str, sample_bundle_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from semtel_core.classify.run import classify_run
+    from semtel_core.cli.classify_cmd import print_classify_summary
 
     settings = _settings(
         endpoint_url,
@@ -70,6 +71,17 @@ def test_embedding_strategy_cascades_low_confidence_rows_to_the_llm(
     }  # no satisfaction model in the bundle
     assert all(r["status"] == "ok" and r["confidence"] is None for r in by_llm)
 
+    # The run summary counts what went where, per classifier, and the CLI prints it.
+    topic_kept = len(by_embedding)
+    assert summary.embedding_paths == {
+        "satisfaction": {"embedding": 0, "llm": summary.accepted},
+        "topic": {"embedding": topic_kept, "llm": summary.accepted - topic_kept},
+    }
+    print_classify_summary(summary)
+    printed = capsys.readouterr().out
+    assert "embedding strategy: kept / to LLM" in printed
+    assert f"{topic_kept:,} ({topic_kept / summary.accepted:.0%})" in printed
+
     # A rerun finds every row in place (the cascaded ones too) and pays nothing.
     again = classify_run([str(CONVERSATIONS_PATH)], str(tmp_path), settings)
     assert again.calls == 0 and again.new_rows == 0
@@ -88,6 +100,7 @@ def test_without_cascade_a_classifier_missing_from_the_bundle_is_an_error_row(
     summary = classify_run([str(CONVERSATIONS_PATH)], str(tmp_path), settings)
     rows = _rows(tmp_path)
     assert summary.calls == 0
+    assert summary.embedding_paths["topic"] == {"embedding": summary.accepted, "llm": 0}
     assert {r["status"] for r in rows if r["classifier"] == "topic"} == {"ok"}
     satisfaction = [r for r in rows if r["classifier"] == "satisfaction"]
     assert {r["status"] for r in satisfaction} == {"error"} and "no embedding model" in satisfaction[0][

@@ -10,10 +10,11 @@ import pytest
 
 from semtel_core.errors import InputFileError
 from semtel_core.evaluate.artefact import EmbeddingBundle, TrainOptions
-from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessMiniLM, embed_conversations
+from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessMiniLM
+from semtel_core.evaluate.features import featurize
 from semtel_core.evaluate.gold import load_gold
 from semtel_core.evaluate.loading import read_conversations
-from semtel_core.evaluate.predict import cascade_split, classify_with_bundle
+from semtel_core.evaluate.predict import cascade_split, classify_with_bundle, predict_labels
 from semtel_core.evaluate.train import train_bundle
 from semtel_core.sample_data import CONVERSATIONS_PATH, EXPECTED_LABELS_PATH
 from semtel_core.schema.conversation import Conversation
@@ -80,9 +81,14 @@ def test_bundle_round_trip_is_versioned_and_predicts_the_same(
         manifest["embedding"]["model"] == "local-minilm"
         and manifest["data_hash"] == bundle.manifest.data_hash
     )
+    assert manifest["format_version"] == 2 and manifest["embedding"]["signals"] == "v1"
+    assert manifest["embedding"]["lexical"]["n_features"] == 2**20  # the recipe: hashing stores no vocabulary
+    card = manifest["classifiers"]["topic"]
+    assert card["feature_set"] in card["selection_cv_macro_f1"]  # chosen among the cross-validated sets
     loaded = EmbeddingBundle.load(path)
-    vectors = embed_conversations(conversations[:20], SPEC, embedder)
-    assert np.allclose(loaded.predict_proba("topic", vectors), bundle.predict_proba("topic", vectors))
+    features = featurize(conversations[:20], SPEC, embedder)
+    assert np.allclose(loaded.predict_proba("topic", features), bundle.predict_proba("topic", features))
+    assert loaded.predict("topic", features)[0] == bundle.predict("topic", features)[0]
     assert bundle.save(tmp_path) == path  # same training data and options: same version, replaced in place
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
@@ -101,6 +107,13 @@ def test_rows_and_cascade_split(
     assert set(shares) == {"topic", "knowledge_work"}
     assert all(s["embedding"] + s["llm"] == pytest.approx(1.0) for s in shares.values())
     assert cascade_split(rows, 0.0).to_llm == []
+    # Featurized in chunks (a partition's n-gram rows at once would not fit): the same labels and confidences.
+    # (Float noise only: the encoder pads each batch to its longest text.)
+    whole = predict_labels(bundle, conversations[:30], ["topic"], embedder)["topic"]
+    chunked = predict_labels(bundle, conversations[:30], ["topic"], embedder, chunk=7)["topic"]
+    assert [label for label, _ in chunked] == [label for label, _ in whole]
+    assert np.allclose([c for _, c in chunked], [c for _, c in whole], atol=1e-4)
+    assert [r.label for r in rows if r.classifier == "topic"] == [label for label, _ in whole]
 
 
 def test_gold_from_llm_result_rows_and_long_jsonl(tmp_path: Path) -> None:

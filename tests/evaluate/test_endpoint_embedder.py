@@ -1,0 +1,43 @@
+"""``provider: endpoint`` against the project's own ``/v1/embeddings`` (model ``local-minilm``): the vectors a
+bundle would be trained on through the endpoint are the in-process ones, in input order, across batches."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from semtel_core.config import EndpointSettings
+from semtel_core.evaluate.embedders import (
+    EmbeddingSpec,
+    EndpointEmbedder,
+    InProcessMiniLM,
+    build_embedder,
+    embed_conversations,
+)
+from semtel_core.evaluate.loading import read_conversations
+from semtel_core.sample_data import CONVERSATIONS_PATH
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def test_endpoint_embedder_gives_the_in_process_vectors() -> None:
+    from semtel_core.endpoint.testing import running_endpoint
+
+    spec = EmbeddingSpec(provider="endpoint", view="user", max_tokens=96)
+    conversations = read_conversations([str(CONVERSATIONS_PATH)])[:12]
+    with running_endpoint() as url:
+        endpoint = EndpointSettings(name="local", base_url=url, api_key="semtel-eval")
+        built = build_embedder(spec, endpoint)
+        assert isinstance(built, EndpointEmbedder) and built.model == "local-minilm"
+        built.close()
+        # batches of 5: three requests, the order kept across them
+        embedder = EndpointEmbedder(endpoint, spec.model, batch_size=5)
+        try:
+            remote = embed_conversations(conversations, spec, embedder)
+        finally:
+            embedder.close()
+    local = embed_conversations(conversations, spec, InProcessMiniLM())
+    assert remote.shape == local.shape == (12, 384) and remote.dtype == np.float32
+    assert np.allclose(np.linalg.norm(remote, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(remote, local, atol=1e-5)
+    assert float(np.min(np.sum(remote * local, axis=1))) > 0.9999  # cosine of each pair
