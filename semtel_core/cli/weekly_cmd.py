@@ -132,10 +132,6 @@ def weekly(
     root = output.resolve()
     home = root / "airflow"
     home.mkdir(parents=True, exist_ok=True)
-    if postgres_dsn:
-        settings = settings.model_copy(
-            update={"load": settings.load.model_copy(update={"postgres_dsn": postgres_dsn})}
-        )
     with embedded_endpoint(settings) as run_settings:
         conf = {
             "sources": inputs or [str(CONVERSATIONS_PATH)],
@@ -147,7 +143,7 @@ def weekly(
             "poll_interval_s": poll_interval or (1.0 if run_settings != settings else None),
         }
         env = airflow_env(home)
-        if postgres_dsn:
+        if postgres_dsn:  # the tasks' settings read it from the environment; it stays out of the YAML file
             env["SEMTEL_LOAD__POSTGRES_DSN"] = postgres_dsn
         console.print(f"airflow home {home} (SQLite metadata DB); migrating…", soft_wrap=True)
         migrate(env)
