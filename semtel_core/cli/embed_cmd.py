@@ -29,8 +29,14 @@ def train(
     classifiers: list[str] = typer.Option(
         [], "--classifier", help="Only these classifiers (default: all in gold)."
     ),
-    provider: str = typer.Option("in_process", help="in_process (MiniLM here) or endpoint (/v1/embeddings)."),
-    model: str = typer.Option("local-minilm", help="Embedding model (text-embedding-3-large in production)."),
+    provider: str = typer.Option(
+        "in_process",
+        help="in_process (the local endpoint's encoders, in this process) or endpoint (/v1/embeddings).",
+    ),
+    model: str = typer.Option(
+        "local-minilm",
+        help="local-minilm (English) or local-e5-small (multilingual) here; text-embedding-3-large in production.",
+    ),
     view: str = typer.Option("all", help="all: every turn; user: the user's turns only."),
     max_tokens: int = typer.Option(224, help="cl100k tokens of conversation text embedded (head_tail)."),
     estimator: str = typer.Option("linear_svm", help="linear_svm, logistic or mlp."),

@@ -14,7 +14,7 @@ from semtel_core.endpoint.batches import BatchManager
 from semtel_core.endpoint.chat import ChatEngine
 from semtel_core.endpoint.chat_route import ChatRoute
 from semtel_core.endpoint.embeddings import create_embeddings
-from semtel_core.endpoint.encoder import SentenceEncoder
+from semtel_core.endpoint.encoder import ENCODERS, MINILM, SentenceEncoder
 from semtel_core.endpoint.files import FileStore, upload_file
 from semtel_core.endpoint.http import (
     DroppedConnection,
@@ -48,7 +48,8 @@ class EndpointApp:
     def __init__(self, options: EndpointOptions, data_dir: Path) -> None:
         self.options = options
         self.stats = Stats()
-        self.encoder = SentenceEncoder()
+        self.encoders = {model: SentenceEncoder(model) for model in ENCODERS}
+        self.encoder = self.encoders[MINILM]  # local-zeroshot's too
         self.engine = ChatEngine(ZeroShotModel(self.encoder))
         self.chat = ChatRoute(options, self.stats, self.engine)
         self.files = FileStore(data_dir, options.batch.max_file_bytes)
@@ -120,7 +121,7 @@ class EndpointApp:
     ) -> None:
         body = parse_json(await read_body(receive, 32 * 1024 * 1024))
         payload = await create_embeddings(
-            body, self.encoder, lambda tokens: self.chat.admit(key, tokens, headers)
+            body, self.encoders, lambda tokens: self.chat.admit(key, tokens, headers)
         )
         stats = self.stats.key(key)
         stats.successes += 1

@@ -1,4 +1,4 @@
-"""``POST /v1/embeddings`` with model ``local-minilm`` (384 dimensions, unit length).
+"""``POST /v1/embeddings`` with model ``local-minilm`` or ``local-e5-small`` (384 dimensions, unit length).
 
 The openai SDK asks for ``encoding_format="base64"`` by default (little-endian float32), so both formats are served.
 """
@@ -30,7 +30,7 @@ def _inputs(body: Mapping[str, Any]) -> list[str]:
     return texts
 
 
-def _check(body: Mapping[str, Any]) -> str:
+def _check(body: Mapping[str, Any]) -> tuple[str, str]:
     model = body.get("model")
     if model not in EMBEDDING_MODELS:
         raise HttpError(
@@ -39,18 +39,20 @@ def _check(body: Mapping[str, Any]) -> str:
             code="model_not_found",
         )
     if body.get("dimensions") not in (None, DIMENSIONS):
-        raise HttpError(400, f"local-minilm has exactly {DIMENSIONS} dimensions")
+        raise HttpError(400, f"{model} has exactly {DIMENSIONS} dimensions")
     fmt = body.get("encoding_format", "float")
     if fmt not in ("float", "base64"):
         raise HttpError(400, "'encoding_format' must be 'float' or 'base64'")
-    return str(fmt)
+    return str(model), str(fmt)
 
 
 async def create_embeddings(
-    body: Mapping[str, Any], encoder: SentenceEncoder, admit: Callable[[int], None]
+    body: Mapping[str, Any], encoders: Mapping[str, SentenceEncoder], admit: Callable[[int], None]
 ) -> dict[str, Any]:
-    """Embed the inputs; ``admit(tokens)`` charges the rate limiter first (and raises a 429)."""
-    fmt = _check(body)
+    """Embed the inputs with the model's encoder; ``admit(tokens)`` charges the rate limiter first (and raises a
+    429)."""
+    model, fmt = _check(body)
+    encoder = encoders[model]
     texts = _inputs(body)
     tokens = sum(count_tokens(t) for t in texts)
     admit(tokens)

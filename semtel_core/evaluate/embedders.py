@@ -5,8 +5,9 @@ The text is the conversation's turns fitted into a token budget with the prompt 
 on its opening alone, and the end of a dialogue (thanks, complaints) is where satisfaction shows. The same
 :class:`EmbeddingSpec` is stored in each trained artefact, so classification embeds exactly as training did.
 
-Two embedders: in-process MiniLM (the endpoint's numpy encoder, no server needed) and any OpenAI-compatible
-``/v1/embeddings`` endpoint (``local-minilm`` on the local endpoint, ``text-embedding-3-large`` in production).
+Two embedders: in-process (the endpoint's own encoders, no server needed: ``local-minilm``, English, or
+``local-e5-small``, multilingual) and any OpenAI-compatible ``/v1/embeddings`` endpoint (the same two models on the
+local endpoint, ``text-embedding-3-large`` in production).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
 IN_PROCESS_MODEL = "local-minilm"
+IN_PROCESS_MODELS = (
+    "local-minilm",
+    "local-e5-small",
+)  # the endpoint's encoders (semtel_core.endpoint.encoder)
 
 
 class LexicalSpec(BaseModel):
@@ -81,15 +86,17 @@ class Embedder(Protocol):
         ...
 
 
-class InProcessMiniLM:
-    """all-MiniLM-L6-v2 in this process, with the endpoint's numpy encoder (loads in well under a second)."""
+class InProcessEmbedder:
+    """One of the endpoint's sentence encoders in this process (each loads in well under a second): the same
+    vectors as that model on the local endpoint's ``/v1/embeddings``."""
 
-    model = IN_PROCESS_MODEL
-
-    def __init__(self) -> None:
+    def __init__(self, model: str = IN_PROCESS_MODEL) -> None:
         from semtel_core.endpoint.encoder import SentenceEncoder
 
-        self._encoder = SentenceEncoder()
+        if model not in IN_PROCESS_MODELS:
+            raise ValueError(f"in-process embedding supports {', '.join(IN_PROCESS_MODELS)}, not {model!r}")
+        self.model = model
+        self._encoder = SentenceEncoder(model)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         return self._encoder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
@@ -129,9 +136,7 @@ class EndpointEmbedder:
 
 def build_embedder(spec: EmbeddingSpec, endpoint: EndpointSettings | None = None) -> Embedder:
     if spec.provider == "in_process":
-        if spec.model != IN_PROCESS_MODEL:
-            raise ValueError(f"in-process embedding supports {IN_PROCESS_MODEL!r} only, not {spec.model!r}")
-        return InProcessMiniLM()
+        return InProcessEmbedder(spec.model)
     if endpoint is None:
         raise ValueError("an endpoint embedder needs endpoint settings")
     return EndpointEmbedder(endpoint, spec.model)

@@ -30,7 +30,12 @@ def client(base_url: str) -> openai.OpenAI:
 
 
 def test_models_lists_the_served_models(client: openai.OpenAI) -> None:
-    assert {m.id for m in client.models.list()} == {"local-zeroshot", "instant", "local-minilm"}
+    assert {m.id for m in client.models.list()} == {
+        "local-zeroshot",
+        "instant",
+        "local-minilm",
+        "local-e5-small",
+    }
 
 
 def test_instant_chat_completion_is_a_valid_chat_completion_with_real_usage(client: openai.OpenAI) -> None:

