@@ -8,7 +8,6 @@ state file, so the SDK's own retries (``max_retries``) are kept on here, unlike 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import openai
 from openai.types import Batch
@@ -16,7 +15,13 @@ from openai.types import Batch
 from semtel_core.batch.state import BatchPart, RequestCounts
 from semtel_core.config import EndpointSettings, Settings
 from semtel_core.errors import ConfigError
-from semtel_core.llm.sdk import KeyResolver, default_key_resolver, model_name
+from semtel_core.llm.sdk import (
+    KeyResolver,
+    build_sdk_client,
+    build_sync_sdk_client,
+    default_key_resolver,
+    model_name,
+)
 
 _MAX_RETRIES = 3
 
@@ -39,39 +44,18 @@ def request_model(endpoint: EndpointSettings) -> str:
     return model_name(endpoint)
 
 
-def _key(endpoint: EndpointSettings, key_resolver: KeyResolver) -> str:
-    key = key_resolver(endpoint)
-    return key if isinstance(key, str) else key.get_secret_value()
-
-
-def _kwargs(endpoint: EndpointSettings, key_resolver: KeyResolver) -> dict[str, Any]:
-    return {
-        "api_key": _key(endpoint, key_resolver),
-        "max_retries": _MAX_RETRIES,
-        "timeout": endpoint.timeout_s,
-    }
-
-
 def sync_client(
     endpoint: EndpointSettings, key_resolver: KeyResolver = default_key_resolver
 ) -> openai.OpenAI:
-    kwargs = _kwargs(endpoint, key_resolver)
-    if endpoint.kind == "azure":
-        return openai.AzureOpenAI(
-            azure_endpoint=endpoint.base_url, api_version=endpoint.api_version, **kwargs
-        )
-    return openai.OpenAI(base_url=endpoint.base_url, **kwargs)
+    return build_sync_sdk_client(
+        endpoint, key_resolver(endpoint), max_retries=_MAX_RETRIES, per_deployment=False
+    )
 
 
 def async_client(
     endpoint: EndpointSettings, key_resolver: KeyResolver = default_key_resolver
 ) -> openai.AsyncOpenAI:
-    kwargs = _kwargs(endpoint, key_resolver)
-    if endpoint.kind == "azure":
-        return openai.AsyncAzureOpenAI(
-            azure_endpoint=endpoint.base_url, api_version=endpoint.api_version, **kwargs
-        )
-    return openai.AsyncOpenAI(base_url=endpoint.base_url, **kwargs)
+    return build_sdk_client(endpoint, key_resolver(endpoint), max_retries=_MAX_RETRIES, per_deployment=False)
 
 
 def iter_batches(client: openai.OpenAI, page_size: int) -> Iterator[Batch]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import openai
 from pydantic import SecretStr
@@ -28,21 +29,41 @@ def default_key_resolver(endpoint: EndpointSettings) -> SecretStr:
     return endpoint.resolved_api_key()
 
 
-def build_sdk_client(endpoint: EndpointSettings, api_key: SecretStr | str) -> openai.AsyncOpenAI:
-    """``AsyncAzureOpenAI`` for ``kind: azure`` (``base_url`` is the Azure endpoint), else ``AsyncOpenAI``."""
+def _client_kwargs(
+    endpoint: EndpointSettings, api_key: SecretStr | str, max_retries: int, per_deployment: bool
+) -> dict[str, Any]:
     key = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
-    if endpoint.kind == "azure":
-        return openai.AsyncAzureOpenAI(
-            azure_endpoint=endpoint.base_url,
-            azure_deployment=endpoint.deployment,
-            api_version=endpoint.api_version,
-            api_key=key,
-            max_retries=0,
-            timeout=endpoint.timeout_s,
-        )
-    return openai.AsyncOpenAI(
-        base_url=endpoint.base_url, api_key=key, max_retries=0, timeout=endpoint.timeout_s
-    )
+    common: dict[str, Any] = {"api_key": key, "max_retries": max_retries, "timeout": endpoint.timeout_s}
+    if endpoint.kind != "azure":
+        return {"base_url": endpoint.base_url, **common}
+    azure = {"azure_endpoint": endpoint.base_url, "api_version": endpoint.api_version, **common}
+    # Chat completions are per-deployment routes on Azure; files and batches are not.
+    return {"azure_deployment": endpoint.deployment, **azure} if per_deployment else azure
+
+
+def build_sdk_client(
+    endpoint: EndpointSettings,
+    api_key: SecretStr | str,
+    *,
+    max_retries: int = 0,
+    per_deployment: bool = True,
+) -> openai.AsyncOpenAI:
+    """``AsyncAzureOpenAI`` for ``kind: azure`` (``base_url`` is the Azure endpoint), else ``AsyncOpenAI``.
+    ``max_retries`` 0 by default: on the chat path :mod:`semtel_core.llm` runs the only retry loop."""
+    kwargs = _client_kwargs(endpoint, api_key, max_retries, per_deployment)
+    return openai.AsyncAzureOpenAI(**kwargs) if endpoint.kind == "azure" else openai.AsyncOpenAI(**kwargs)
+
+
+def build_sync_sdk_client(
+    endpoint: EndpointSettings,
+    api_key: SecretStr | str,
+    *,
+    max_retries: int = 0,
+    per_deployment: bool = True,
+) -> openai.OpenAI:
+    """The blocking twin of :func:`build_sdk_client` (same arguments, same routing)."""
+    kwargs = _client_kwargs(endpoint, api_key, max_retries, per_deployment)
+    return openai.AzureOpenAI(**kwargs) if endpoint.kind == "azure" else openai.OpenAI(**kwargs)
 
 
 def model_name(endpoint: EndpointSettings) -> str:

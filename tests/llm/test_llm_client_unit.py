@@ -103,6 +103,33 @@ def test_azure_endpoint_builds_the_azure_client() -> None:
     assert (str(plain.base_url), plain.max_retries) == ("http://127.0.0.1:9/v1/", 0)
 
 
+def test_batch_clients_keep_sdk_retries_and_skip_the_deployment_route() -> None:
+    """Files and batches are not per-deployment routes on Azure, and their management calls keep the SDK's
+    retries; the chat client of the same endpoint goes to the deployment with retries off."""
+    from semtel_core.batch.provider import async_client, sync_client
+
+    endpoint = EndpointSettings(
+        name="az",
+        kind="azure",
+        base_url="https://res.openai.azure.com",
+        deployment="gpt4o",
+        api_version="2024-10-21",
+        api_key="secret",
+    )
+    with sync_client(endpoint) as blocking:
+        assert isinstance(blocking, openai.AzureOpenAI)
+        assert str(blocking.base_url) == "https://res.openai.azure.com/openai/"
+        assert (blocking.max_retries, blocking.api_key) == (3, "secret")
+    non_blocking = async_client(endpoint)
+    assert isinstance(non_blocking, openai.AsyncAzureOpenAI)
+    assert (str(non_blocking.base_url), non_blocking.max_retries) == (
+        "https://res.openai.azure.com/openai/",
+        3,
+    )
+    plain = sync_client(EndpointSettings(name="p", base_url="http://127.0.0.1:9/v1", api_key="k"))
+    assert type(plain) is openai.OpenAI and str(plain.base_url) == "http://127.0.0.1:9/v1/"
+
+
 def test_keys_come_from_env_and_airflow_needs_a_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEMTEL_TEST_KEY", "from-env")
     env = EndpointSettings(name="env", api_key_env="SEMTEL_TEST_KEY")
