@@ -15,6 +15,7 @@ from semtel_core.classify.rows import Target, call_rows
 from semtel_core.classify.strategies import WorkItem
 from semtel_core.llm.types import CallRequest, CallResult
 from semtel_core.prompts.results import LabelResult
+from semtel_core.prompts.shorten import Render, SentPrompt
 
 if TYPE_CHECKING:
     from semtel_core.classify.context import StrategyContext
@@ -32,16 +33,30 @@ def _targets(ctx: StrategyContext, items: Sequence[WorkItem]) -> list[Target]:
     ]
 
 
-async def _send(ctx: StrategyContext, prompt: RenderedPrompt, request_id: str, labels: int) -> CallResult:
+async def _send(
+    ctx: StrategyContext, render: Render, request_id: str, labels: int
+) -> tuple[RenderedPrompt, CallResult]:
+    """Render and send; returns the prompt last sent (a shorter re-render after a context-length error)."""
+    sent = SentPrompt(ctx.renderer, render)
     request = CallRequest(
-        messages=prompt.messages,
+        messages=sent.prompt.messages,
         max_tokens=ctx.max_tokens(labels),
         request_id=request_id,
-        extra=ctx.request_extra(prompt.response_format),
-        prompt_tokens_hint=prompt.estimated_prompt_tokens,
+        extra=ctx.request_extra(sent.prompt.response_format),
+        truncate=sent.truncate,
+        prompt_tokens_hint=sent.prompt.estimated_prompt_tokens,
     )
     ctx.counters.calls += 1
-    return await ctx.client.complete(request)
+    call = await ctx.client.complete(request)
+    return sent.prompt, call
+
+
+def _render_one(item: WorkItem) -> Render:
+    """The prompt of one conversation's call, under whichever renderer (budget) it is given."""
+    conversation, names = item.conversation, item.classifiers
+    if len(names) == 1:
+        return lambda renderer: renderer.single(conversation, names[0])
+    return lambda renderer: renderer.multi_task(conversation, names)
 
 
 def _requested_model(ctx: StrategyContext) -> str:
@@ -51,13 +66,8 @@ def _requested_model(ctx: StrategyContext) -> str:
 async def _one_conversation(ctx: StrategyContext, item: WorkItem, strategy: str) -> None:
     """One conversation, its classifiers in one call (the single-classifier template when there is one)."""
     conversation = item.conversation
-    if len(item.classifiers) == 1:
-        prompt = ctx.renderer.single(conversation, item.classifiers[0])
-    else:
-        prompt = ctx.renderer.multi_task(conversation, item.classifiers)
-    call = await _send(
-        ctx, prompt, f"{item.content_hash}:{'+'.join(item.classifiers)}", len(item.classifiers)
-    )
+    request_id = f"{item.content_hash}:{'+'.join(item.classifiers)}"
+    prompt, call = await _send(ctx, _render_one(item), request_id, len(item.classifiers))
     labels = None
     if call.ok:
         output = ctx.normalizer.normalize(prompt, call.content or "")
@@ -134,9 +144,11 @@ class BatchedStrategy:
             await _one_conversation(ctx, batch[0], self.name)
             return
         names = batch[0].classifiers
-        prompt = ctx.renderer.batched([i.conversation for i in batch], names)
+        conversations = [i.conversation for i in batch]
         request_id = "batch:" + ",".join(i.content_hash[:12] for i in batch)
-        call = await _send(ctx, prompt, request_id, len(batch) * len(names))
+        prompt, call = await _send(
+            ctx, lambda renderer: renderer.batched(conversations, names), request_id, len(batch) * len(names)
+        )
         answered = batch
         labels: dict[tuple[str, str], LabelResult] | None = None
         if call.ok:

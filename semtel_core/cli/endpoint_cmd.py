@@ -26,6 +26,9 @@ def serve(
     ),
     stats_interval: float | None = typer.Option(None, help="Seconds between stats log lines (default 60)."),
     data_dir: Path | None = typer.Option(None, help="Where files live (default: a temporary directory)."),
+    max_context_tokens: int | None = typer.Option(
+        None, help="Answer chat prompts over this many tokens with 400 context_length_exceeded."
+    ),
     rpm: int | None = typer.Option(None, help="Requests per minute per API key."),
     tpm: int | None = typer.Option(None, help="Tokens per minute per API key (prompt + max_tokens)."),
     burst_window: float | None = typer.Option(None, help="Burst window in seconds (1, 10, 60)."),
@@ -63,6 +66,7 @@ def serve(
         "preload": preload,
         "stats_interval_s": stats_interval,
         "data_dir": data_dir,
+        "max_context_tokens": max_context_tokens,
         "rate_limit.rpm": rpm,
         "rate_limit.tpm": tpm,
         "rate_limit.burst_window_s": burst_window,

@@ -1,4 +1,4 @@
-"""The HTTP side of chat completions: admission (rate limits), injected faults, simulated latency."""
+"""The HTTP side of chat completions: context window, admission (rate limits), injected faults, latency."""
 
 from __future__ import annotations
 
@@ -46,8 +46,21 @@ class ChatRoute:
         if not decision.admitted:
             raise HttpError(429, decision.message, code="rate_limit_exceeded", kind=decision.limited_by)
 
+    def check_context(self, request: ChatRequest) -> None:
+        """A prompt over ``max_context_tokens`` gets OpenAI's 400, before admission (it is not charged)."""
+        limit = self.options.max_context_tokens
+        if limit is not None and request.prompt_tokens > limit:
+            raise HttpError(
+                400,
+                f"This model's maximum context length is {limit} tokens. However, your messages resulted in "
+                f"{request.prompt_tokens} tokens. Please reduce the length of the messages.",
+                code="context_length_exceeded",
+                param="messages",
+            )
+
     async def __call__(self, receive: Receive, send: Send, api_key: str, headers: Headers) -> None:
         request = parse_chat_request(parse_json(await read_body(receive, MAX_BODY_BYTES)))
+        self.check_context(request)
         self.admit(api_key, request.charged_tokens(self.options.rate_limit.default_max_tokens), headers)
         key_stats = self.stats.key(api_key)
         fault = self.simulator.draw_fault()

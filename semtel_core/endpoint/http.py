@@ -30,6 +30,7 @@ class HttpError(Exception):
         code: str | None = None,
         kind: str = "invalid_request_error",
         headers: Headers | None = None,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -37,9 +38,10 @@ class HttpError(Exception):
         self.code = code
         self.kind = kind
         self.headers: Headers = headers or []
+        self.param = param
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"message": self.message, "type": self.kind, "param": None, "code": self.code}}
+        return {"error": {"message": self.message, "type": self.kind, "param": self.param, "code": self.code}}
 
 
 class DroppedConnection(Exception):

@@ -123,6 +123,9 @@ class EndpointOptions(_Options):
     preload: bool = Field(default=True, description="load the sentence model in the background at startup")
     stats_interval_s: float = Field(default=60.0, gt=0)
     data_dir: Path | None = Field(default=None, description="uploaded and produced files (temp dir if unset)")
+    max_context_tokens: int | None = Field(
+        default=None, gt=0, description="chat prompts over this many tokens get a 400 context_length_exceeded"
+    )
     rate_limit: RateLimitOptions = Field(default_factory=RateLimitOptions)
     latency: LatencyOptions = Field(default_factory=LatencyOptions)
     faults: FaultOptions = Field(default_factory=FaultOptions)

@@ -16,8 +16,8 @@ from semtel_core.errors import ConfigError
 from semtel_core.llm.client import LLMClient
 from semtel_core.llm.types import CallRequest, CallResult
 from semtel_core.prompts import ClassifierRegistry, OutputNormalizer, PromptRenderer, TokenBudget
-from semtel_core.prompts.render import RenderedPrompt
 from semtel_core.prompts.results import GradeResult, LabelResult
+from semtel_core.prompts.shorten import Render, SentPrompt
 from semtel_core.schema.conversation import Conversation
 
 _WINDOW = 16
@@ -72,22 +72,27 @@ class Rechecker:
         self.calls = RecheckCalls()
         self.judgements: dict[tuple[str, str], Judgement] = {}
 
-    def _request(self, prompt: RenderedPrompt, request_id: str, labels: int) -> CallRequest:
-        return CallRequest(
-            messages=prompt.messages,
+    async def _call(self, client: LLMClient, render: Render, request_id: str, labels: int) -> CallResult:
+        sent = SentPrompt(self.renderer, render)  # re-rendered shorter after a context-length error
+        request = CallRequest(
+            messages=sent.prompt.messages,
             max_tokens=16 + self.settings.classify.label_max_tokens * labels,
             request_id=request_id,
             extra={
-                "response_format": prompt.response_format,
+                "response_format": sent.prompt.response_format,
                 "temperature": self.settings.classify.temperature,
             },
-            prompt_tokens_hint=prompt.estimated_prompt_tokens,
+            truncate=sent.truncate,
+            prompt_tokens_hint=sent.prompt.estimated_prompt_tokens,
         )
+        return await client.complete(request)
 
     async def _relabel(self, unit: ReviewUnit, name: str) -> tuple[LabelResult | None, CallResult]:
-        prompt = self.renderer.single(unit.conversation, name)
-        call = await self.reclassifier.complete(
-            self._request(prompt, f"regrade:{unit.content_hash}:{name}", 1)
+        call = await self._call(
+            self.reclassifier,
+            lambda renderer: renderer.single(unit.conversation, name),
+            f"regrade:{unit.content_hash}:{name}",
+            1,
         )
         self.calls.reclassify.append(call)
         if not call.ok:
@@ -95,10 +100,12 @@ class Rechecker:
         return self.normalizer.labels(call.content or "", [name])[name], call
 
     async def review(self, unit: ReviewUnit) -> None:
-        prompt = self.renderer.grader(unit.conversation, unit.proposals)
         # A verdict and a corrected label per classifier: twice a label's budget.
-        call = await self.grader.complete(
-            self._request(prompt, f"grade:{unit.content_hash}", 2 * len(unit.proposals))
+        call = await self._call(
+            self.grader,
+            lambda renderer: renderer.grader(unit.conversation, unit.proposals),
+            f"grade:{unit.content_hash}",
+            2 * len(unit.proposals),
         )
         self.calls.grader.append(call)
         grades = self.normalizer.grades(call.content or "", unit.proposals) if call.ok else {}

@@ -98,6 +98,12 @@ class PromptRenderer:
         self.budget = budget or TokenBudget()
         self._structured: dict[tuple[str, tuple[str, ...]], _Structured] = {}
 
+    def with_budget(self, budget: TokenBudget) -> PromptRenderer:
+        """The same renderer under another token budget, sharing the response formats already built."""
+        other = PromptRenderer(self.registry, budget)
+        other._structured = self._structured
+        return other
+
     def _structure(
         self, style: PromptStyle, specs: Sequence[Classifier], build: Callable[[], type[BaseModel]]
     ) -> _Structured:
