@@ -40,6 +40,10 @@ def train(
     view: str = typer.Option("all", help="all: every turn; user: the user's turns only."),
     max_tokens: int = typer.Option(224, help="cl100k tokens of conversation text embedded (head_tail)."),
     estimator: str = typer.Option("linear_svm", help="linear_svm, logistic or mlp."),
+    embedding_weight: float | None = typer.Option(
+        None,
+        help="Scale of the embedding block beside the signals and n-grams (default 0.5; 1.0 suits local-e5-small).",
+    ),
     test_size: float = typer.Option(0.2, help="Held-out share, stratified."),
     seed: int = typer.Option(0),
     config: Path | None = CONFIG_OPTION,
@@ -55,7 +59,10 @@ def train(
     spec = EmbeddingSpec.model_validate(
         {"model": model, "provider": provider, "view": view, "max_tokens": max_tokens}
     )
-    options = TrainOptions.model_validate({"estimator": estimator, "test_size": test_size, "seed": seed})
+    chosen = {"estimator": estimator, "test_size": test_size, "seed": seed}
+    if embedding_weight is not None:
+        chosen["embedding_weight"] = embedding_weight
+    options = TrainOptions.model_validate(chosen)
     conversations = read_conversations(inputs, settings.input)
     embedder = build_embedder(spec, settings.endpoints[0] if provider == "endpoint" else None)
     bundle = train_bundle(conversations, load_gold(gold), spec, embedder, options, classifiers or None)

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from semtel_core.config import EndpointSettings
+from semtel_core.errors import ConfigError
 from semtel_core.prompts.budget import TokenBudget, fit_turns
 from semtel_core.schema.conversation import Conversation
 
@@ -94,7 +95,10 @@ class InProcessEmbedder:
         from semtel_core.endpoint.encoder import SentenceEncoder
 
         if model not in IN_PROCESS_MODELS:
-            raise ValueError(f"in-process embedding supports {', '.join(IN_PROCESS_MODELS)}, not {model!r}")
+            raise ConfigError(
+                f"in-process embedding supports {', '.join(IN_PROCESS_MODELS)}, not {model!r}",
+                field="embedding.model",
+            )
         self.model = model
         self._encoder = SentenceEncoder(model)
 

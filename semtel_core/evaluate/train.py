@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from semtel_core.errors import ConfigError
 from semtel_core.evaluate.artefact import (
@@ -99,9 +100,11 @@ def data_hash(conversations: Sequence[Conversation], gold: GoldLabels) -> str:
     return h.hexdigest()
 
 
-def _train_one(
-    name: str, labels: list[str], features: FeatureMatrix, spec: EmbeddingSpec, options: TrainOptions
-) -> tuple[Any, ClassifierCard]:
+def held_out_split(
+    name: str, labels: Sequence[str], options: TrainOptions
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], dict[str, int]]:
+    """Positions of the training and held-out rows (stratified, ``options.seed``), and the labels left out for
+    having fewer than ``min_label_examples`` gold examples (label -> count)."""
     from sklearn.model_selection import train_test_split
 
     counts = Counter(labels)
@@ -117,6 +120,13 @@ def _train_one(
     train, test = train_test_split(
         np.asarray(keep), test_size=options.test_size, random_state=options.seed, stratify=y
     )
+    return np.asarray(train, dtype=np.int64), np.asarray(test, dtype=np.int64), dropped
+
+
+def _train_one(
+    name: str, labels: list[str], features: FeatureMatrix, spec: EmbeddingSpec, options: TrainOptions
+) -> tuple[Any, ClassifierCard]:
+    train, test, dropped = held_out_split(name, labels, options)
     y_train = np.asarray([labels[i] for i in train])
     chosen = select(
         lambda feature_set: _estimator(options, spec, feature_set),

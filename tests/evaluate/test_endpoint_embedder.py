@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from semtel_core.config import EndpointSettings
+from semtel_core.errors import ConfigError
 from semtel_core.evaluate.embedders import (
     EmbeddingSpec,
     EndpointEmbedder,
@@ -45,5 +46,5 @@ def test_endpoint_embedder_gives_the_in_process_vectors(model: str) -> None:
 
 
 def test_unknown_in_process_model_is_refused_by_name() -> None:
-    with pytest.raises(ValueError, match="local-minilm, local-e5-small, not 'text-embedding-3-large'"):
+    with pytest.raises(ConfigError, match="local-minilm, local-e5-small, not 'text-embedding-3-large'"):
         build_embedder(EmbeddingSpec(model="text-embedding-3-large", provider="in_process"))

@@ -79,3 +79,26 @@ def test_embed_train_writes_a_bundle(tmp_path: Path) -> None:
     assert (
         card["labels"] == ["no", "yes"] and card["metrics"]["accuracy"] > card["metrics"]["majority_accuracy"]
     )
+
+
+@pytest.mark.slow
+def test_embed_train_with_the_multilingual_encoder_records_model_and_weight(tmp_path: Path) -> None:
+    args = ["embed", "train", "-i", str(CONVERSATIONS_PATH), "-g", str(EXPECTED_LABELS_PATH), "--classifier"]
+    args += ["knowledge_work", "--model", "local-e5-small", "--embedding-weight", "1.0", "-o", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (manifest_path,) = tmp_path.glob("*/manifest.json")
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["embedding"]["model"] == "local-e5-small"
+    assert manifest["options"]["embedding_weight"] == 1.0
+    card = manifest["classifiers"]["knowledge_work"]
+    assert card["metrics"]["accuracy"] > card["metrics"]["majority_accuracy"]
+
+
+def test_embed_train_refuses_an_unknown_in_process_model(tmp_path: Path) -> None:
+    args = ["embed", "train", "-i", str(CONVERSATIONS_PATH), "-g", str(EXPECTED_LABELS_PATH)]
+    args += ["--model", "text-embedding-3-large", "-o", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "in-process embedding supports local-minilm, local-e5-small, not 'text-embedding-3-large'" in result.output
+    assert not list(tmp_path.glob("*/manifest.json"))
