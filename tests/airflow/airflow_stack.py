@@ -30,6 +30,7 @@ import psycopg
 from psycopg import sql
 
 from semtel_core.endpoint.testing import free_port
+from semtel_core.pipeline import dag_test
 
 REPO = Path(__file__).resolve().parents[2]
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
@@ -71,12 +72,9 @@ def airflow_env(home: Path, db_url: str, api_port: int, **extra: str) -> dict[st
     """Environment of every component and CLI call: one home, one DB, one JWT secret, the repo's DAGs/plugins."""
     api = f"http://127.0.0.1:{api_port}"
     return {
-        **os.environ,
+        # the home, the repo's DAGs and plugins, no examples: as `semtel weekly` sets them; then the real stack's
+        **dag_test.airflow_env(home),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
