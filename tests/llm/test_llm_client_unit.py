@@ -86,14 +86,19 @@ async def test_context_length_error_without_truncation_or_after_it_is_an_error_r
     assert client.stats().errors == 2
 
 
-def test_azure_endpoint_builds_the_azure_client() -> None:
-    endpoint = EndpointSettings(
+def _azure(**extra: str) -> EndpointSettings:
+    return EndpointSettings(
         name="az",
         kind="azure",
         base_url="https://res.openai.azure.com",
         deployment="gpt4o",
         api_version="2024-10-21",
+        **extra,
     )
+
+
+def test_azure_endpoint_builds_the_azure_client() -> None:
+    endpoint = _azure()
     sdk = build_sdk_client(endpoint, SecretStr("secret"))
     assert isinstance(sdk, openai.AsyncAzureOpenAI)
     assert str(sdk.base_url) == "https://res.openai.azure.com/openai/deployments/gpt4o/"
@@ -108,14 +113,7 @@ def test_batch_clients_keep_sdk_retries_and_skip_the_deployment_route() -> None:
     retries; the chat client of the same endpoint goes to the deployment with retries off."""
     from semtel_core.batch.provider import async_client, sync_client
 
-    endpoint = EndpointSettings(
-        name="az",
-        kind="azure",
-        base_url="https://res.openai.azure.com",
-        deployment="gpt4o",
-        api_version="2024-10-21",
-        api_key="secret",
-    )
+    endpoint = _azure(api_key="secret")
     with sync_client(endpoint) as blocking:
         assert isinstance(blocking, openai.AzureOpenAI)
         assert str(blocking.base_url) == "https://res.openai.azure.com/openai/"
