@@ -84,7 +84,8 @@ def test_embed_train_writes_a_bundle(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_embed_train_with_the_multilingual_encoder_records_model_and_weight(tmp_path: Path) -> None:
     args = ["embed", "train", "-i", str(CONVERSATIONS_PATH), "-g", str(EXPECTED_LABELS_PATH), "--classifier"]
-    args += ["knowledge_work", "--model", "local-e5-small", "--embedding-weight", "1.0", "-o", str(tmp_path)]
+    args += ["knowledge_work", "--model", "local-e5-small", "--embedding-weight", "1.0"]
+    args += ["--view", "user", "--max-tokens", "64", "-o", str(tmp_path)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     (manifest_path,) = tmp_path.glob("*/manifest.json")

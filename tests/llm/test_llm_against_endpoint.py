@@ -85,7 +85,12 @@ async def test_cooldown_then_recovery_through_a_half_open_probe(monkeypatch: pyt
     settings = ClientSettings(breaker_failures=2, breaker_cooldown_s=0.3, deadline_s=1.0, backoff_base_s=0.05)
     async with LLMClient([_endpoint(f"http://127.0.0.1:{port}/v1", "k")], settings) as client:
         down = await complete_many(client, _requests(3))
-        assert all(not r.ok and r.error_type == "APIConnectionError" for r in down)
+        # Every request fails while the endpoint is down: at least the two that open the breaker on a refused
+        # connection; on a slow machine the third may instead wait out its deadline behind the open breaker.
+        assert all(not r.ok for r in down)
+        kinds = [r.error_type for r in down]
+        assert kinds.count("APIConnectionError") >= 2, kinds
+        assert set(kinds) <= {"APIConnectionError", "DeadlineExceeded", "Skipped"}, kinds
         assert client.stats().endpoints[0].breaker in ("open", "half_open")
         with running_endpoint(*QUIET):
             await asyncio.sleep(0.3)  # past the cooldown
