@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
-Vectors = npt.NDArray[np.float32]
-DIMENSIONS = 384
+from semtel_core.endpoint.encoder import DIMENSIONS, Vectors, unit_rows
 
 
 class MultilingualE5:
@@ -30,6 +28,4 @@ class MultilingualE5:
         """Unit-length float32 vectors of ``"query: " + text``; the engine windows inputs over 512 tokens."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        vectors = np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), DIMENSIONS)
-        norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return np.asarray(vectors / norms, dtype=np.float32)
+        return unit_rows(np.asarray(self._model.query(list(texts))).reshape(len(texts), DIMENSIONS))

@@ -27,6 +27,14 @@ MINILM = "local-minilm"
 E5_SMALL = "local-e5-small"
 
 
+def unit_rows(vectors: npt.ArrayLike) -> Vectors:
+    """Each row scaled to unit length (an all-zero row stays zero), as float32."""
+    array = np.asarray(vectors, dtype=np.float32)
+    return np.asarray(
+        array / np.maximum(np.linalg.norm(array, axis=1, keepdims=True), 1e-12), dtype=np.float32
+    )
+
+
 class _Model(Protocol):
     def encode(self, texts: Sequence[str]) -> Vectors: ...
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from semtel_core.endpoint.encoder import unit_rows
+
 Array = npt.NDArray[np.float32]
 MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
 
@@ -111,9 +113,7 @@ class MiniLM:
         for i in range(self.layers):
             x = self._layer(x, mask, i)
         pooled = (x * attention[..., None]).sum(1) / np.maximum(attention.sum(1, keepdims=True), 1e-9)
-        return np.asarray(
-            pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12), dtype=np.float32
-        )
+        return unit_rows(pooled)
 
     def encode(self, texts: Sequence[str], batch_tokens: int = 4096) -> Array:
         """Unit-length vectors; batches group texts of similar token length so little is spent on padding."""

@@ -17,17 +17,16 @@ from collections.abc import Sequence
 from typing import Literal, Protocol
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from semtel_core.config import EndpointSettings
+from semtel_core.endpoint.encoder import Vectors, unit_rows
 from semtel_core.errors import ConfigError
 from semtel_core.prompts.budget import TokenBudget, fit_turns
 from semtel_core.schema.conversation import Conversation
 
 log = logging.getLogger(__name__)
 
-Vectors = npt.NDArray[np.float32]
 IN_PROCESS_MODEL = "local-minilm"
 IN_PROCESS_MODELS = (
     "local-minilm",
@@ -130,9 +129,7 @@ class EndpointEmbedder:
             batch = list(texts[start : start + self._batch_size])
             response = self._client.embeddings.create(model=self.model, input=batch, encoding_format="float")
             rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
-        vectors = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
-        norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return np.asarray(vectors / norms, dtype=np.float32)
+        return unit_rows(np.asarray(rows, dtype=np.float32).reshape(len(texts), -1))
 
     def close(self) -> None:
         self._client.close()
