@@ -1,34 +1,64 @@
 """Weekly semantic telemetry run. Wiring only: every task is one call into ``semtel_core.pipeline``.
 
-extract -> plan -> classify (mapped over the plan's online partitions; or one Spark job when ``engine`` is
-``spark``) and batch_wait (deferrable, mapped over the batch partitions) -> collect (mapped) -> grade -> validate (data quality; pages on-call on failure) -> load
--> report. Every step replaces a fixed output: under ``<output_root>/week=<start>/``, the week's partition of
-the dataset (``<output_root>/dataset`` unless ``load.dataset_root`` is set) and ``<week>/report.html``; so
-reruns and backfills of a week never duplicate, and weeks do not share files.
+extract -> plan -> classify (mapped over the plan's online partitions; or one Spark job when the engine is
+``spark``) and batch_wait (deferrable, mapped over the batch partitions) -> collect (mapped) -> grade -> validate
+-> load -> report. Every step replaces a fixed output under ``<output_root>/week=<Monday>/``, the week's partition
+of the dataset and ``<week>/report.html``, so reruns and backfills of a week never duplicate.
 
-Parse-time rule: nothing heavy is imported here and no connection or Variable is read; tasks import
-``semtel_core`` inside their bodies.
+Parse-time rule: nothing heavy is imported here, no connection, Variable or settings file is read; tasks import
+``semtel_core`` inside their bodies and read the settings when they run.
 """
 
 from __future__ import annotations
 
-import os
-from importlib.util import find_spec
+from datetime import datetime
 from typing import Any
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-from airflow.sdk.definitions.timetables.interval import CronDataIntervalTimetable
 
 from semtel_airflow.notifiers import SemtelEmailNotifier, SemtelWebhookNotifier
-from semtel_airflow.operators import SemtelBatchOperator
+from semtel_airflow.operators import SemtelBatchOperator, SemtelReportOperator
 from semtel_airflow.spark import SemtelSparkSubmitOperator
+from semtel_airflow.timetable import SemtelWeeklyTimetable, week_of_context
+from semtel_core.resources import bundled_classifier_names
 
-SOURCE_DEFAULT = os.environ.get("SEMTEL_SOURCE", "")
-OUTPUT_DEFAULT = os.environ.get("SEMTEL_OUTPUT_ROOT", "semtel-output/weekly")
-# The Spark master comes from this connection (e.g. spark://spark-master:7077); without it, local[*].
-SPARK_CONN_ID = os.environ.get("SEMTEL_SPARK_CONN_ID", "semtel_spark")
 RUN_CONFIG = "{{ params.config_path or '' }}"
+CLASSIFIERS = bundled_classifier_names()  # a folder listing, for the form's choices; no file is read
+
+DOC = """
+### Weekly semantic telemetry
+
+Classifies every conversation of **one week** with the configured LLM classifiers, checks the data quality,
+loads the week into the dataset and renders the week's report (the **Weekly report** button of the `report`
+task opens it).
+
+**Which week?** Always the Monday-to-Monday week (UTC) that contains the run's **logical date**:
+
+| how the run starts | week processed |
+| --- | --- |
+| the schedule (every Monday 00:00 UTC) | the week that just ended (logical date = its Monday) |
+| Trigger with a logical date | the week containing that date (2026-10-14 → week of Mon 2026-10-12) |
+| Trigger without a logical date | the last complete week |
+| Backfill from A to B | one run per Monday in [A, B] |
+
+Run ids name the week: `manual__week=2026-10-12__…`. To redo a week, **clear** its run (a second run with the
+same logical date is refused by Airflow); a run with another logical date in the same week replaces the
+same outputs, never duplicating them.
+
+**Parameters.** Every parameter left empty means *as configured* (the settings file named by `config_path`
+or `SEMTEL_CONFIG`, then `SEMTEL_*` environment variables). Precedence: a value typed here > environment >
+settings file > defaults. A typo (an unknown classifier, a bad strategy) fails the first task in seconds,
+listing the valid names.
+
+**Backfills from the UI.** Airflow's backfill dialog sends the parameters typed in its form **only when
+"Override parameters on existing runs" is ticked**; otherwise the backfill's runs use the configured values.
+Tick it whenever you change a parameter in the backfill form.
+
+**On-call.** Any task that fails for good (after its retries) sends an e-mail and a webhook alert with the
+week, the task, the error and the log link. A week with no conversations at all (upstream data missing) is its
+own alert.
+"""
 
 
 def _params() -> dict[str, Any]:
@@ -36,59 +66,99 @@ def _params() -> dict[str, Any]:
     return {k: given[k] for k in given}
 
 
+def _week_start() -> datetime:
+    start: datetime = week_of_context(get_current_context()).start
+    return start
+
+
+def _nullable(kind: str, description: str, **schema: Any) -> Param:
+    return Param(None, type=["null", kind], description=description, **schema)
+
+
 @dag(
     dag_id="semantic_telemetry_weekly",
-    # A data interval of one whole week (Monday 00:00 UTC to the next); plain "@weekly" would be a
-    # CronTriggerTimetable, whose runs have an empty data interval and would extract nothing.
-    schedule=CronDataIntervalTimetable("0 0 * * 1", timezone="UTC"),
+    description="Classify one week of human-AI conversations with LLM classifiers; report and load it",
+    doc_md=DOC,
+    schedule=SemtelWeeklyTimetable(),
     start_date=pendulum.datetime(2026, 10, 5, tz="UTC"),
     catchup=False,
     max_active_runs=4,
     tags=["semtel"],
+    default_args={
+        # Every task pages on-call when it fails for good, with the alert targets of the run's settings.
+        "on_failure_callback": [
+            SemtelEmailNotifier(config_path=RUN_CONFIG),
+            SemtelWebhookNotifier(config_path=RUN_CONFIG),
+        ],
+    },
     params={
-        "sources": Param(
-            [SOURCE_DEFAULT] if SOURCE_DEFAULT else [], type="array", description="Input files or URIs"
+        "sources": _nullable(
+            "array",
+            "Input files, folders or URIs of conversations. Empty: weekly.sources of the settings, "
+            "else the bundled sample.",
+            items={"type": "string"},
         ),
-        "output_root": Param(OUTPUT_DEFAULT, type="string"),
-        "config_path": Param(
-            None, type=["null", "string"], description="Settings YAML; default SEMTEL_CONFIG"
+        "output_root": _nullable(
+            "string", "Where the week's folders, the dataset and the reports go. Empty: weekly.output_root."
         ),
-        "classifiers": Param([], type="array", description="Empty: the configured classifiers"),
-        "batch_classifiers": Param([], type="array", description="Classifiers sent through the Batch API"),
-        "strategy": Param(None, type=["null", "string"], description="Online strategy; empty: configured"),
-        "model": Param(
-            None, type=["null", "string"], description="Model of every endpoint; empty: configured"
+        "config_path": _nullable(
+            "string", "Settings YAML on the workers. Empty: the SEMTEL_CONFIG environment variable, if any."
         ),
-        "sample_rate": Param(1.0, type="number", exclusiveMinimum=0, maximum=1),
-        "engine": Param("polars", enum=["polars", "spark"]),
-        "partition_tokens": Param(2_000_000, type="integer", minimum=1, description="Tokens per partition"),
-        "poll_interval_s": Param(
-            None, type=["null", "number"], description="Batch polling; empty: configured"
+        "classifiers": _nullable(
+            "array",
+            "Classifiers to run. Empty: the configured ones.",
+            items={"type": "string"},
+            examples=CLASSIFIERS,
+        ),
+        "batch_classifiers": _nullable(
+            "array",
+            "Of the run's classifiers, those sent through the provider Batch API (about half the price, up "
+            "to 24 h). Empty: none, all go online.",
+            items={"type": "string"},
+            examples=CLASSIFIERS,
+        ),
+        "strategy": _nullable(
+            "string",
+            "Online prompt strategy: single (one call per classifier), multi (all classifiers in one call), "
+            "batched (several conversations per call). Empty: classify.strategy.",
+            enum=[None, "single", "multi", "batched"],
+        ),
+        "model": _nullable("string", "Model of every endpoint. Empty: the configured models."),
+        "sample_rate": _nullable(
+            "number",
+            "Share of conversations classified (a fixed hash sample). Empty: sampling.rate.",
+            exclusiveMinimum=0,
+            maximum=1,
+        ),
+        "engine": _nullable(
+            "string",
+            "polars (in the task) or spark (a spark-submit job). Empty: classify.engine.",
+            enum=[None, "polars", "spark"],
+        ),
+        "partition_tokens": _nullable(
+            "integer",
+            "Conversation tokens per classify partition. Empty: classify.partition_tokens.",
+            minimum=1,
+        ),
+        "poll_interval_s": _nullable(
+            "number",
+            "Seconds between Batch API status polls. Empty: batch.poll_interval_s.",
+            exclusiveMinimum=0,
         ),
     },
 )
-def semantic_telemetry_weekly() -> None:  # noqa: C901 - declares its tasks; each body is one call
+def semantic_telemetry_weekly() -> None:
     @task
     def extract() -> dict[str, Any]:
         from semtel_core.pipeline.weekly import extract_week
 
-        ctx = get_current_context()
-        p = ctx["params"]
-        return extract_week(
-            p["sources"] or [_bundled_sample()],
-            p["output_root"],
-            ctx["data_interval_start"],
-            ctx["data_interval_end"],
-            config_path=p["config_path"],
-            sample_rate=p["sample_rate"],
-        )
+        return extract_week(_week_start(), _params())
 
     @task
     def plan() -> dict[str, Any]:
         from semtel_core.pipeline.plan import plan_week
 
-        ctx = get_current_context()
-        return plan_week(ctx["params"]["output_root"], ctx["data_interval_start"], _params())
+        return plan_week(_week_start(), _params())
 
     @task
     def work_list(planned: dict[str, Any], mode: str) -> list[dict[str, Any]]:
@@ -96,57 +166,44 @@ def semantic_telemetry_weekly() -> None:  # noqa: C901 - declares its tasks; eac
         descriptors: list[dict[str, Any]] = planned[mode]
         return descriptors
 
-    @task(max_active_tis_per_dagrun=2)
+    # Retries are free: a partition resumes from its checkpoint and pays nothing twice.
+    @task(max_active_tis_per_dagrun=2, retries=2, retry_delay=pendulum.duration(seconds=30))
     def classify(descriptor: dict[str, Any]) -> dict[str, Any]:
         from semtel_core.pipeline.classify_step import classify_partition_task
 
         return classify_partition_task(descriptor, _params(), run_id=get_current_context()["run_id"])
 
     @task.branch
-    def choose_engine(params: dict[str, Any] | None = None) -> str:
-        return "classify_spark" if (params or {}).get("engine") == "spark" else "classify"
+    def choose_engine() -> str:
+        from semtel_core.pipeline.params import RunParams
+
+        engine = RunParams.parse(_params()).settings().classify.engine
+        return "classify_spark" if engine == "spark" else "classify"
 
     @task
     def collect(state: dict[str, Any]) -> dict[str, Any]:
-        from semtel_airflow.hooks import connection_key_resolver
         from semtel_core.pipeline.batch_step import collect_partition
 
-        return collect_partition(state, _params(), key_resolver=connection_key_resolver)
+        return collect_partition(state, _params())
 
     @task(trigger_rule="none_failed")
     def grade() -> dict[str, Any]:
         from semtel_core.pipeline.grade_step import grade_week
 
-        ctx = get_current_context()
-        return grade_week(ctx["params"]["output_root"], ctx["data_interval_start"], _params())
+        return grade_week(_week_start(), _params(), run_id=get_current_context()["run_id"])
 
-    # A failed suite raises DataQualityError: the task fails and pages on-call through both notifiers, with the
-    # alert targets of the run's own settings file.
-    @task(
-        on_failure_callback=[
-            SemtelEmailNotifier(config_path=RUN_CONFIG),
-            SemtelWebhookNotifier(config_path=RUN_CONFIG),
-        ]
-    )
+    # A failed suite raises DataQualityError with one log line per failed expectation; the alert carries them.
+    @task
     def validate() -> dict[str, Any]:
         from semtel_core.pipeline.publish_step import validate_week_task
 
-        ctx = get_current_context()
-        return validate_week_task(ctx["params"]["output_root"], ctx["data_interval_start"], _params())
+        return validate_week_task(_week_start(), _params())
 
     @task
     def load() -> dict[str, Any]:
         from semtel_core.pipeline.publish_step import load_week_task
 
-        ctx = get_current_context()
-        return load_week_task(ctx["params"]["output_root"], ctx["data_interval_start"], _params())
-
-    @task
-    def report() -> str:
-        from semtel_core.pipeline.publish_step import report_week
-
-        ctx = get_current_context()
-        return report_week(ctx["params"]["output_root"], ctx["data_interval_start"], _params())
+        return load_week_task(_week_start(), _params())
 
     planned = plan()
     extract() >> planned
@@ -157,19 +214,9 @@ def semantic_telemetry_weekly() -> None:  # noqa: C901 - declares its tasks; eac
     classified = classify.expand(descriptor=online)
     on_spark = SemtelSparkSubmitOperator(
         task_id="classify_spark",
-        conn_id=SPARK_CONN_ID,
+        weekly_job=True,
         application=_spark_application(),
-        name="semtel-classify-{{ ds }}",
-        application_args=[
-            "--output-root",
-            "{{ params.output_root }}",
-            "--week-start",
-            "{{ data_interval_start.isoformat() }}",
-            "--params",
-            "{{ dict(params) | tojson }}",
-            "--run-id",
-            "{{ run_id }}",
-        ],
+        name="semtel-classify-{{ run_id }}",
     )
     engine >> [classified, on_spark]
     # Retries are free here: a retry re-attaches to the partition's batches and pays nothing twice. Airflow 3.3.2
@@ -180,19 +227,16 @@ def semantic_telemetry_weekly() -> None:  # noqa: C901 - declares its tasks; eac
         task_id="batch_wait", retries=2, retry_delay=pendulum.duration(seconds=10)
     ).expand(descriptor=batch)
     collected = collect.expand(state=waited.output)
-    [classified, on_spark, collected] >> grade() >> validate() >> load() >> report()
+    report = SemtelReportOperator(task_id="report")
+    [classified, on_spark, collected] >> grade() >> validate() >> load() >> report
 
 
 def _spark_application() -> str:
     """Path of the spark-submit application, found without importing it (cheap at parse time)."""
+    from importlib.util import find_spec
+
     spec = find_spec("semtel_core.pipeline.spark_job")
     return str(spec.origin) if spec is not None and spec.origin else "semtel_core/pipeline/spark_job.py"
-
-
-def _bundled_sample() -> str:
-    from semtel_core.cli.run_cmd import BUNDLED_SAMPLE
-
-    return str(BUNDLED_SAMPLE)
 
 
 semantic_telemetry_weekly()

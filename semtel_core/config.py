@@ -1,7 +1,8 @@
 """The one validated place for configuration.
 
-Loaded from an optional YAML file, then overridden by ``SEMTEL_*`` environment variables (nested fields with
-``__``, e.g. ``SEMTEL_SAMPLING__RATE=0.1``). Secrets never live in the YAML: an endpoint names the environment
+Precedence, highest first: explicit overrides (a run's parameters, an A/B configuration, CLI flags), then
+``SEMTEL_*`` environment variables (nested fields with ``__``, e.g. ``SEMTEL_SAMPLING__RATE=0.1``), then the YAML
+file, then the defaults here. Sections merge field by field across the sources. Secrets never live in the YAML: an endpoint names the environment
 variable (or Airflow connection) that holds its key, and every secret is a ``SecretStr`` so it is redacted in
 ``repr`` and logs. Invalid configuration fails at load time with a :class:`ConfigError` naming the field.
 """
@@ -9,6 +10,8 @@ variable (or Airflow connection) that holds its key, and every secret is a ``Sec
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,7 +55,10 @@ class EndpointSettings(_Section):
     api_version: str | None = None
     api_key: SecretStr | None = None
     api_key_env: str | None = None
-    airflow_conn_id: str | None = None
+    airflow_conn_id: str | None = Field(
+        default=None,
+        description="Airflow connection holding this endpoint's URL, key, model and limits (read in tasks)",
+    )
     rpm: int | None = Field(default=None, gt=0)
     tpm: int | None = Field(default=None, gt=0)
     weight: float = Field(default=1.0, gt=0)
@@ -198,6 +204,9 @@ class ClassifySettings(_Section):
     partitions: int | None = Field(default=None, ge=1, description="content-hash buckets; None: by size")
     partition_bytes: int = Field(default=32 << 20, gt=0, description="input bytes per bucket when by size")
     engine: Literal["polars", "spark"] = "polars"
+    partition_tokens: int = Field(
+        default=2_000_000, ge=1, description="weekly run: conversation tokens per planned partition"
+    )
     workers: int = Field(
         default=1, ge=1, description="polars engine: buckets classified at once, each in its own process"
     )
@@ -241,6 +250,17 @@ class GraderSettings(_Section):
         default_factory=lambda: ["multi", "batched", "batch"],
         description="strategies whose labels share a call: checked against other signals",
     )
+    signal_strategy: str | None = Field(
+        default="auto",
+        description="weekly run: a second, independent strategy whose labels are compared with shared-call "
+        "rows (disagreement is flagged); 'auto': 'embedding' when evaluation.embedding_bundle is set, "
+        "else none; e.g. 'single' buys one extra call per shared-call row",
+    )
+
+    def resolved_signal_strategy(self, embedding_bundle: str | None) -> str | None:
+        if self.signal_strategy == "auto":
+            return "embedding" if embedding_bundle else None
+        return self.signal_strategy
 
 
 class LoadSettings(_Section):
@@ -296,6 +316,29 @@ class QualitySettings(_Section):
         return self
 
 
+class WeeklySettings(_Section):
+    """Deployment settings of the weekly Airflow DAG, read by its tasks (never at parse time). Each can be
+    overridden per run by the DAG's parameter of the same name."""
+
+    sources: list[str] = Field(
+        default_factory=list,
+        description="input files, folders or URIs of the conversations; empty: the bundled sample",
+    )
+    output_root: str = Field(
+        default="semtel-output/weekly", description="working folders of the weeks, the dataset, the reports"
+    )
+    spark_conn_id: str = Field(
+        default="semtel_spark", description="Airflow connection of the Spark master; undefined: local[*]"
+    )
+    batch_wait_timeout_h: float = Field(
+        default=26.0, gt=0, description="batch_wait fails (naming the batches) after this many hours"
+    )
+    report_roots: list[str] = Field(
+        default_factory=list,
+        description="besides output_root, folders whose week=*/report.html the Airflow UI may serve",
+    )
+
+
 class AlertSettings(_Section):
     """On-call alerts (``semtel_core.alerts``). Secrets (SMTP password, webhook URL) come from the environment:
     ``SEMTEL_ALERTS__SMTP_PASSWORD``, ``SEMTEL_ALERTS__WEBHOOK_URL``."""
@@ -349,6 +392,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     load: LoadSettings = Field(default_factory=LoadSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    weekly: WeeklySettings = Field(default_factory=WeeklySettings)
 
     @field_validator("endpoints")
     @classmethod
@@ -367,8 +411,60 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Environment wins over the YAML file (passed as init kwargs).
-        return (env_settings, init_settings)
+        # Highest first: explicit overrides (init kwargs), the environment, the YAML file. pydantic-settings
+        # merges the sources field by field, so an override of one field keeps the rest of its section.
+        return (init_settings, env_settings, _FileSource(settings_cls))
+
+
+# The YAML file's content while load_settings builds Settings: a source of its own, below the environment.
+_FILE_DATA: ContextVar[dict[str, Any] | None] = ContextVar("semtel_settings_file", default=None)
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ returns the whole mapping
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(_FILE_DATA.get() or {})
+
+
+EndpointResolver = Callable[[EndpointSettings], EndpointSettings]
+_endpoint_resolver: EndpointResolver | None = None
+
+
+RESOLVER_ENTRY_POINTS = "semtel.endpoint_resolvers"
+
+
+def set_endpoint_resolver(resolver: EndpointResolver | None) -> None:
+    """Install how endpoints naming an Airflow connection are completed (tests; by default the first resolver
+    registered under the ``semtel.endpoint_resolvers`` entry point group, the Airflow provider's, is used)."""
+    global _endpoint_resolver
+    _endpoint_resolver = resolver
+
+
+def _installed_resolver() -> EndpointResolver | None:
+    from importlib.metadata import entry_points
+
+    for entry_point in entry_points(group=RESOLVER_ENTRY_POINTS):
+        resolver: EndpointResolver = entry_point.load()
+        return resolver
+    return None
+
+
+def _resolve_connections(settings: Settings) -> Settings:
+    named = [e for e in settings.endpoints if e.airflow_conn_id]
+    if not named:
+        return settings
+    resolve = _endpoint_resolver or _installed_resolver()
+    if resolve is None:
+        raise ConfigError(
+            f"endpoint {named[0].name!r} names Airflow connection {named[0].airflow_conn_id!r}, which can only "
+            "be read inside Airflow (install semtel's Airflow provider); outside Airflow give base_url and "
+            "api_key_env instead",
+            field=f"endpoints.{named[0].name}.airflow_conn_id",
+        )
+    endpoints = [resolve(e) if e.airflow_conn_id else e for e in settings.endpoints]
+    return settings.model_copy(update={"endpoints": endpoints})
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -376,7 +472,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
-    """Load settings from YAML (optional; ``SEMTEL_CONFIG`` if no path) plus environment and overrides."""
+    """Settings from ``overrides`` > ``SEMTEL_*`` environment > the YAML file (``path``, else ``SEMTEL_CONFIG``)
+    > defaults; endpoints naming an Airflow connection are completed from it."""
     path = path or os.environ.get("SEMTEL_CONFIG")
     data: dict[str, Any] = {}
     if path:
@@ -396,9 +493,9 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
                 f"config file {p} must hold a mapping at top level", field="(root)", path=str(p)
             )
         data = loaded
-    data.update(overrides)
+    token = _FILE_DATA.set(data)
     try:
-        return Settings(**data)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = _field_path(first["loc"]) or "(root)"
@@ -407,3 +504,6 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
             field=field,
             errors=[{"field": _field_path(e["loc"]), "message": e["msg"]} for e in exc.errors()],
         ) from None
+    finally:
+        _FILE_DATA.reset(token)
+    return _resolve_connections(settings)

@@ -65,6 +65,12 @@ class BatchError(SemtelError):
     """A provider batch job failed, expired or could not be created; ``details['batch_id']``."""
 
 
+class EmptyWeekError(InputFileError):
+    """A weekly run found no conversation inside its week (upstream data missing or late).
+
+    ``details``: ``week``, ``sources``, ``read``, ``rejected``, ``outside_window``."""
+
+
 class CheckpointError(SemtelError):
     """Checkpoint storage is unreadable or inconsistent."""
 

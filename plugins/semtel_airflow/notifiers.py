@@ -1,6 +1,8 @@
 """Airflow notifiers that page on-call through ``semtel_core.alerts``: email over SMTP and a JSON webhook.
 
-Use them as ``on_failure_callback`` of the validate task (or the whole DAG). Targets come from semtel's
+The weekly DAG sets both as every task's ``on_failure_callback`` (``default_args``), so any task that fails for
+good (after its retries) pages, with the week, the task, the error, the log link and the week's folder. Targets
+come from semtel's
 settings (``alerts`` section; secrets from ``SEMTEL_ALERTS__*`` environment variables), loaded only when a
 notification is sent, never at parse time. A :class:`DataQualityError` brings its failed expectations and figures
 into the alert; warnings never reach here (they stay in the quality report).
@@ -17,11 +19,34 @@ if TYPE_CHECKING:
     from semtel_core.alerts import AlertPayload, Channel
 
 
+def _week_and_folder(context: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """The run's week and its working folder, as far as the context tells (an alert must go out regardless)."""
+    from semtel_core.pipeline.week import run_week
+    from semtel_core.pipeline.weekly import run_week_dir
+
+    dag_run = context.get("dag_run")
+    run_after = getattr(dag_run, "run_after", None)
+    logical_date = context.get("logical_date")
+    if logical_date is None and run_after is None:
+        return None, None
+    try:
+        week = run_week(logical_date, run_after)
+    except (TypeError, ValueError):
+        return None, None
+    try:
+        folder = run_week_dir(dict(context.get("params") or {}), week.start)
+    except Exception:  # invalid params are what failed: the alert says so, without a folder
+        folder = None
+    return week.label, folder
+
+
 def payload_from_context(context: Mapping[str, Any], run_link: str | None = None) -> AlertPayload:
-    """The alert of a failed task from its Airflow context: the raised error, the run's ids and its log link."""
+    """The alert of a failed task from its Airflow context: the raised error, the run's ids, its week and folder
+    and its log link."""
     from semtel_core.alerts import build_alert
 
     ti = context.get("ti")
+    week, folder = _week_and_folder(context)
     error = context.get("exception") or RuntimeError(
         f"task failed: {context.get('reason', 'unknown reason')}"
     )
@@ -31,6 +56,8 @@ def payload_from_context(context: Mapping[str, Any], run_link: str | None = None
         dag_id=getattr(ti, "dag_id", None),
         run_id=getattr(ti, "run_id", None) or context.get("run_id"),
         task_id=getattr(ti, "task_id", None),
+        week=week,
+        results_path=folder,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from airflow.sdk import BaseOperator, Context
 from airflow.sdk.exceptions import AirflowException
 
+from semtel_airflow.report_link import SemtelReportLink
 from semtel_airflow.triggers import SemtelBatchTrigger
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class SemtelBatchOperator(BaseOperator):
         run_label: str = "{{ run_id }}",
         poll_interval_s: float | None = None,
         online_fallback: bool = True,
-        batch_timeout: timedelta | None = None,
+        max_wait: timedelta | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -50,7 +51,7 @@ class SemtelBatchOperator(BaseOperator):
         self.run_label = run_label
         self.poll_interval_s = poll_interval_s
         self.online_fallback = online_fallback
-        self.batch_timeout = batch_timeout
+        self.max_wait = max_wait
 
     def _run_params(self, context: Context) -> dict[str, Any]:
         if self.params_dict is None:
@@ -58,13 +59,15 @@ class SemtelBatchOperator(BaseOperator):
             self.params_dict = {k: given[k] for k in given}
         return self.params_dict
 
-    def _interval(self, params: dict[str, Any]) -> float:
+    def _timing(self, params: dict[str, Any], created_at: int) -> tuple[float, float]:
+        """(poll interval, deadline in epoch seconds): the wait ends ``max_wait`` (default
+        ``weekly.batch_wait_timeout_h``) after the first submission, so a retry does not restart the clock."""
         from semtel_core.pipeline.params import RunParams
 
-        run = RunParams.parse(params)
-        if self.poll_interval_s is not None:
-            return self.poll_interval_s
-        return run.poll_interval_s or run.settings().batch.poll_interval_s
+        settings = RunParams.parse(params).settings()
+        interval = self.poll_interval_s or settings.batch.poll_interval_s
+        wait = self.max_wait or timedelta(hours=settings.weekly.batch_wait_timeout_h)
+        return interval, created_at + wait.total_seconds()
 
     def execute(self, context: Context) -> dict[str, Any]:
         from semtel_airflow.hooks import connection_key_resolver
@@ -78,10 +81,12 @@ class SemtelBatchOperator(BaseOperator):
         run_state = BatchRunState.model_validate(state)
         if run_state.finished:  # re-attached to batches that already ended
             return self.execute_complete(context, {"status": run_state.summary_status(), "state": state})
+        interval, deadline = self._timing(params, run_state.created_at)
         self.defer(
-            trigger=SemtelBatchTrigger(state=state, params=params, poll_interval_s=self._interval(params)),
+            trigger=SemtelBatchTrigger(
+                state=state, params=params, poll_interval_s=interval, deadline=deadline
+            ),
             method_name="execute_complete",
-            timeout=self.batch_timeout,
         )
         raise AssertionError("defer() returns only by raising")  # pragma: no cover
 
@@ -89,6 +94,15 @@ class SemtelBatchOperator(BaseOperator):
         status = str(event.get("status"))
         if status == "error":
             raise AirflowException(f"polling the batches failed: {event.get('message')}")
+        if status == "timeout":
+            from semtel_core.errors import BatchError
+
+            raise BatchError(
+                f"batch run {event['state']['run_id']} still not finished after the wait limit "
+                f"(weekly.batch_wait_timeout_h); batches {event.get('batch_ids')} are left running: "
+                "cancel them or clear this task to wait again",
+                batch_ids=event.get("batch_ids"),
+            )
         state: dict[str, Any] = event["state"]
         if status == "completed":
             return state
@@ -113,3 +127,18 @@ class SemtelBatchOperator(BaseOperator):
         logger.warning(
             "batch partition %s killed; remote status after cancel: %s", self.descriptor["index"], status
         )
+
+
+class SemtelReportOperator(BaseOperator):
+    """Render the week's HTML report (``semtel_core.pipeline.publish_step.report_week``); its path is the task's
+    result, and the task's "Weekly report" button in the UI opens it."""
+
+    operator_extra_links = (SemtelReportLink(),)
+    ui_color = "#eef7ee"
+
+    def execute(self, context: Context) -> str:
+        from semtel_airflow.timetable import week_of_context
+        from semtel_core.pipeline.publish_step import report_week
+
+        given = context["params"]
+        return report_week(week_of_context(context).start, {k: given[k] for k in given})

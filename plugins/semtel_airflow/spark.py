@@ -7,6 +7,9 @@
 - ``spark-submit`` is found next to that interpreter (PySpark installs it into the virtualenv's ``bin``) when
   it is not on ``PATH``, as when a virtualenv's commands are run without activating it.
 
+- ``weekly_job=True``: the connection id comes from ``weekly.spark_conn_id`` of the run's settings, and the
+  application's arguments are the run's week and parameters (``semtel_core.pipeline.spark_step``).
+
 All of it is decided at run time on the worker, never at parse time.
 """
 
@@ -28,11 +31,34 @@ DEFAULT_MASTER = "local[*]"
 class SemtelSparkSubmitOperator(SparkSubmitOperator):
     """``SparkSubmitOperator`` that submits to ``default_master`` when ``conn_id`` names no connection."""
 
-    def __init__(self, *, default_master: str = DEFAULT_MASTER, **kwargs: object) -> None:
+    def __init__(
+        self, *, default_master: str = DEFAULT_MASTER, weekly_job: bool = False, **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.default_master = default_master
+        self.weekly_job = weekly_job
+
+    def _weekly_arguments(self, context: Any) -> None:
+        import json
+
+        from semtel_airflow.timetable import week_of_context
+        from semtel_core.pipeline.params import RunParams
+
+        params = {k: context["params"][k] for k in context["params"]}
+        self._conn_id = RunParams.parse(params).settings().weekly.spark_conn_id
+        week = week_of_context(context)
+        self.application_args = [
+            "--week-start",
+            week.start.isoformat(),
+            "--params",
+            json.dumps(params),
+            "--run-id",
+            context["run_id"],
+        ]
 
     def execute(self, context: Any) -> Any:
+        if self.weekly_job:
+            self._weekly_arguments(context)
         env = {"PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
         binary = self._spark_binary or "spark-submit"
         beside = Path(sys.executable).parent

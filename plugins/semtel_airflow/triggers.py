@@ -2,13 +2,15 @@
 
 The trigger runs in the triggerer's event loop: it polls with ``semtel_core.batch.apoll`` (the async openai
 client) and does no blocking I/O there; settings and the API key are resolved once in a worker thread. It yields
-one event when every batch of the run has ended (whatever the terminal status) or when polling fails.
+one event when every batch of the run has ended (whatever the terminal status), when polling fails, or when the
+wait's deadline (epoch seconds, counted from the first submission) passes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -41,18 +43,31 @@ class SemtelBatchTrigger(BaseTrigger):
 
     Event payloads: ``{"status": <summary status>, "state": <JSON>}`` once finished, where the summary status is a
     terminal one (completed, failed, expired, cancelled) or ``in_progress`` when the parts ended differently;
-    ``{"status": "error", "message": ..., "state": <last JSON>}`` when polling raised."""
+    ``{"status": "error", "message": ..., "state": <last JSON>}`` when polling raised;
+    ``{"status": "timeout", "batch_ids": [...], "state": <last JSON>}`` when ``deadline`` passed first."""
 
-    def __init__(self, state: dict[str, Any], params: dict[str, Any], poll_interval_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        state: dict[str, Any],
+        params: dict[str, Any],
+        poll_interval_s: float = 30.0,
+        deadline: float | None = None,
+    ) -> None:
         super().__init__()
         self.state = state
         self.params = params
         self.poll_interval_s = poll_interval_s
+        self.deadline = deadline
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
             f"{type(self).__module__}.{type(self).__qualname__}",
-            {"state": self.state, "params": self.params, "poll_interval_s": self.poll_interval_s},
+            {
+                "state": self.state,
+                "params": self.params,
+                "poll_interval_s": self.poll_interval_s,
+                "deadline": self.deadline,
+            },
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
@@ -67,6 +82,10 @@ class SemtelBatchTrigger(BaseTrigger):
                 if state.finished:
                     yield TriggerEvent({"status": state.summary_status(), "state": last})
                     return
+                if self.deadline is not None and time.time() >= self.deadline:
+                    ids = [p.batch_id for p in state.parts if p.batch_id]
+                    yield TriggerEvent({"status": "timeout", "batch_ids": ids, "state": last})
+                    return
                 counts = state.request_counts()
                 logger.info(
                     "batch run %s: %s, %d/%d done",
@@ -75,7 +94,10 @@ class SemtelBatchTrigger(BaseTrigger):
                     counts.completed,
                     counts.total,
                 )
-                await asyncio.sleep(self.poll_interval_s)
+                wait = self.poll_interval_s
+                if self.deadline is not None:
+                    wait = max(0.0, min(wait, self.deadline - time.time()))
+                await asyncio.sleep(wait)
         except Exception as exc:
             # Reported to the task, which fails with it: a trigger must not die silently.
             yield TriggerEvent({"status": "error", "message": f"{type(exc).__name__}: {exc}", "state": last})

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from semtel_core.errors import DataQualityError, SemtelError
+from semtel_core.errors import DataQualityError, EmptyWeekError, SemtelError
 
 
 class AlertPayload(BaseModel):
@@ -26,6 +26,8 @@ class AlertPayload(BaseModel):
     dag_id: str | None = None
     run_id: str | None = None
     task_id: str | None = None
+    week: str | None = Field(default=None, description="Monday of the week the run processes")
+    results_path: str | None = Field(default=None, description="the week's working folder")
     failed_expectations: list[dict[str, Any]] = Field(default_factory=list)
     statistics: dict[str, Any] = Field(default_factory=dict)
     details: dict[str, Any] = Field(default_factory=dict)
@@ -35,13 +37,18 @@ class AlertPayload(BaseModel):
 
     def email_subject(self) -> str:
         where = f" {self.dag_id}/{self.run_id}" if self.dag_id else ""
-        return f"[semtel]{where}: {self.title}"
+        week = f" week {self.week}" if self.week else ""
+        return f"[semtel]{week}{where}: {self.title}"
 
     def email_text(self) -> str:
         """Plain-text body: the link first, then each failed expectation, then the figures."""
-        lines = [self.message, "", f"Run: {self.run_link or '(no link)'}"]
+        lines = [self.message, "", f"Error: {self.error_type}", f"Log: {self.run_link or '(no link)'}"]
+        if self.week:
+            lines.append(f"Week: {self.week}")
         if self.task_id:
             lines.append(f"Task: {self.task_id}")
+        if self.results_path:
+            lines.append(f"Results: {self.results_path}")
         if self.failed_expectations:
             lines += ["", f"Failed expectations ({len(self.failed_expectations)}):"]
             lines += [_expectation_line(e) for e in self.failed_expectations]
@@ -65,6 +72,8 @@ def build_alert(
     dag_id: str | None = None,
     run_id: str | None = None,
     task_id: str | None = None,
+    week: str | None = None,
+    results_path: str | None = None,
 ) -> AlertPayload:
     """The payload for ``error``; a data-quality failure carries its expectations and statistics."""
     details: dict[str, Any] = dict(error.details) if isinstance(error, SemtelError) else {}
@@ -74,6 +83,8 @@ def build_alert(
         failed = list(details.pop("failed_expectations", []))
         statistics = dict(details.pop("statistics", {}))
         title = f"data quality failed ({len(failed)} expectation(s))"
+    elif isinstance(error, EmptyWeekError):
+        title = f"no conversations for week {details.get('week', week)}"
     else:
         title = f"task failed: {type(error).__name__}"
     return AlertPayload(
@@ -84,6 +95,8 @@ def build_alert(
         dag_id=dag_id,
         run_id=run_id,
         task_id=task_id,
+        week=week,
+        results_path=results_path,
         failed_expectations=failed,
         statistics=statistics,
         details=json.loads(json.dumps(details, default=str)),

@@ -73,6 +73,13 @@ def _load(path: str, name: str) -> StrategyFactory:
     return factory  # type: ignore[no-any-return]
 
 
+def known_strategies(settings: Settings) -> list[str]:
+    """Every strategy name ``get_strategy`` accepts with these settings."""
+    with _lock:
+        registered = set(_registered)
+    return sorted({*_BUILTIN, *registered, *settings.classify.strategy_plugins})
+
+
 def get_strategy(name: str, settings: Settings) -> ClassificationStrategy:
     """The strategy called ``name``: registered, else a plugin from the settings, else a built-in one."""
     with _lock:
@@ -80,7 +87,7 @@ def get_strategy(name: str, settings: Settings) -> ClassificationStrategy:
     if factory is None:
         path = settings.classify.strategy_plugins.get(name) or _BUILTIN.get(name)
         if path is None:
-            known = sorted({*_BUILTIN, *_registered, *settings.classify.strategy_plugins})
+            known = known_strategies(settings)
             raise ConfigError(
                 f"unknown strategy {name!r}; known: {known} (register one with "
                 "semtel_core.classify.register_strategy or classify.strategy_plugins)",

@@ -26,6 +26,7 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug log
 def _register() -> None:
     # Command modules keep heavy imports (openai, polars, pyspark, sklearn) inside their commands,
     # so importing them here keeps `semtel --help` fast.
+    from semtel_core.cli.airflow_cmd import airflow_app
     from semtel_core.cli.batch_cmd import batch_app
     from semtel_core.cli.classify_cmd import classify
     from semtel_core.cli.embed_cmd import embed_app
@@ -45,6 +46,7 @@ def _register() -> None:
         ("batch", batch_app),
         ("eval", eval_app),
         ("embed", embed_app),
+        ("airflow", airflow_app),
     ):
         app.add_typer(group, name=name)
 

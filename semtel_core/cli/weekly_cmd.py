@@ -9,7 +9,7 @@ against the local endpoint, which this command starts; one classifier goes throu
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,11 +148,11 @@ def weekly(
         console.print(f"airflow home {home} (SQLite metadata DB); migrating…", soft_wrap=True)
         migrate(env)
         console.print(f"running {DAG_ID} for {len(weeks)} week(s): {', '.join(w.isoformat() for w in weeks)}")
-        # A run's data interval is the week before its logical date (CronDataIntervalTimetable).
+        # A run processes the week that contains its logical date (semtel_core.pipeline.week): its Monday.
         runs = run_dag_tests(
             env,
             DAG_ID,
-            [datetime.combine(w + timedelta(weeks=1), time()) for w in weeks],
+            [datetime.combine(w, time(), tzinfo=UTC) for w in weeks],
             conf,
             log_path=home / "dag_test.log",
         )

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from semtel_core.errors import WorkflowRunError
+from semtel_core.resources import bundled_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DAGS_FOLDER = REPO_ROOT / "dags"
-PLUGINS_FOLDER = REPO_ROOT / "plugins"
+DAGS_FOLDER = bundled_dir("dags")
+# A checkout's plugins folder; an installed semtel registers its plugin through the provider entry point instead.
+PLUGINS_FOLDER = DAGS_FOLDER.parent / "plugins"
 _RESULT_PREFIX = "SEMTEL_DAG_TEST "
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from semtel_core import storage
+from semtel_core.classify.job import CHECKPOINT_DIR, BucketJob, classify_bucket, results_file
+from semtel_core.config import Settings
 from semtel_core.errors import ReconciliationError
 from semtel_core.grader.run import grade_partition
 from semtel_core.pipeline.batch_step import batch_results_file
@@ -28,6 +31,7 @@ from semtel_core.schema.results import RESULT_SCHEMA
 
 logger = logging.getLogger(__name__)
 RESULTS_DIR = "results"
+SIGNALS_DIR = "signals"
 
 
 def _read_json(path: str) -> dict[str, Any]:
@@ -61,6 +65,43 @@ def _check(rows: pa.Table, conversations: pa.Table, classifiers: set[str], index
         )
 
 
+def _signals(
+    week: str, index: int, rows: pa.Table, conversations: pa.Table, settings: Settings, run_id: str
+) -> pa.Table | None:
+    """A second opinion on the partition's shared-call rows from ``grader.signal_strategy``, classified like any
+    partition (checkpointed under ``<week>/signals``: a rerun pays nothing twice). None when no signal is set."""
+    strategy = settings.grader.resolved_signal_strategy(settings.evaluation.embedding_bundle)
+    if strategy is None:
+        return None
+    shared = set(settings.grader.shared_call_strategies) - {strategy}
+    classifiers = sorted(
+        {
+            c
+            for c, s in zip(
+                rows.column("classifier").to_pylist(), rows.column("strategy").to_pylist(), strict=True
+            )
+            if s in shared
+        }
+    )
+    if not classifiers:
+        return None
+    # The signal strategy for every classifier, whatever the per-classifier overrides say.
+    signal_settings = settings.model_copy(
+        update={"classify": settings.classify.model_copy(update={"strategy": strategy, "strategies": {}})}
+    )
+    output_dir = storage.join(week, SIGNALS_DIR)
+    job = BucketJob(
+        output_dir=output_dir,
+        checkpoint_root=storage.join(output_dir, CHECKPOINT_DIR),
+        classifiers=tuple(classifiers),
+        settings=signal_settings,
+        run_id=f"{run_id}-signal",
+        strategy=strategy,
+    )
+    classify_bucket(index, conversations, job)
+    return pq.read_table(results_file(output_dir, index), schema=RESULT_SCHEMA)
+
+
 def _remove_stale(results_dir: str, keep: set[str]) -> None:
     fs, path = fsspec.core.url_to_fs(results_dir)
     if not fs.exists(path):
@@ -70,10 +111,15 @@ def _remove_stale(results_dir: str, keep: set[str]) -> None:
             fs.rm(name)
 
 
-def grade_week(output_root: str, week_start: datetime, params: dict[str, Any] | RunParams) -> dict[str, Any]:
-    """Grade every planned partition of the week and replace its results file; the week's totals as JSON."""
+def grade_week(
+    week_start: datetime, params: Mapping[str, Any] | RunParams, *, run_id: str = "grade"
+) -> dict[str, Any]:
+    """Grade every planned partition of the week and replace its results file; the week's totals as JSON.
+
+    Shared-call rows (multi, batched, Batch API) are compared with ``grader.signal_strategy``'s labels when one
+    is configured, and rows that disagree are re-checked."""
     settings = RunParams.parse(params).settings()
-    week = week_dir(output_root, week_start)
+    week = week_dir(settings.weekly.output_root, week_start)
     plan = _read_json(storage.join(week, "plan.json"))
     classifiers = {c for d in plan["online"] + plan["batch"] for c in d["classifiers"]}
     results_dir = storage.join(week, RESULTS_DIR)
@@ -84,7 +130,8 @@ def grade_week(output_root: str, week_start: datetime, params: dict[str, Any] | 
         conversations = pq.read_table(storage.join(week, "plan", f"part={index:05d}.parquet"))
         rows = _partition_rows(plan, index)
         _check(rows, conversations, classifiers, index)
-        graded, report = grade_partition(rows, conversations, settings)
+        signals = _signals(week, index, rows, conversations, settings, run_id)
+        graded, report = grade_partition(rows, conversations, settings, signals=signals)
         name = f"part={index:05d}.parquet"
         with storage.atomic_open(storage.join(results_dir, name)) as fh:
             pq.write_table(

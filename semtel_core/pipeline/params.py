@@ -1,7 +1,9 @@
 """The weekly run's parameters (what the DAG's trigger form and backfills override) and the settings they give.
 
-The DAG hands its ``params`` dict to every step as is; each step validates it here, so a typo in a trigger form
-fails the first task with a clear message instead of running with defaults.
+Every parameter defaults to ``None`` (or an empty list): "as configured". The one order, highest first: a run's
+explicit parameters, then ``SEMTEL_*`` environment variables, then the settings file, then the defaults
+(``semtel_core.config``). The DAG hands its ``params`` dict to every step as is; the first task validates it with
+:meth:`RunParams.check`, so a typo in a trigger form fails in seconds with the known names instead of running.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from semtel_core.config import Settings, load_settings
 from semtel_core.errors import ConfigError
@@ -18,20 +20,27 @@ from semtel_core.errors import ConfigError
 class RunParams(BaseModel):
     """One weekly run's choices; ``None`` / empty means "as configured"."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     config_path: str | None = None
-    classifiers: list[str] = Field(default_factory=list, description="empty: settings.classifiers")
-    batch_classifiers: list[str] = Field(
-        default_factory=list,
-        description="classifiers sent through the provider Batch API; the rest go online",
+    sources: list[str] | None = Field(default=None, description="empty: weekly.sources, else the sample")
+    output_root: str | None = Field(default=None, description="empty: weekly.output_root")
+    classifiers: list[str] | None = Field(default=None, description="empty: settings.classifiers")
+    batch_classifiers: list[str] | None = Field(
+        default=None, description="classifiers sent through the provider Batch API; the rest go online"
     )
     strategy: str | None = Field(default=None, description="online strategy: single, multi, batched, ...")
     model: str | None = Field(default=None, description="model of every endpoint of the pool")
     sample_rate: float | None = Field(default=None, gt=0, le=1)
-    engine: Literal["polars", "spark"] = "polars"
-    partition_tokens: int = Field(default=2_000_000, ge=1, description="conversation tokens per partition")
+    engine: Literal["polars", "spark"] | None = None
+    partition_tokens: int | None = Field(default=None, ge=1, description="conversation tokens per partition")
     poll_interval_s: float | None = Field(default=None, gt=0, description="default: batch.poll_interval_s")
+
+    @field_validator("config_path", "output_root", "strategy", "model", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # A trigger form sends "" for a cleared text field: that means "as configured", not an empty path.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @classmethod
     def parse(cls, params: Mapping[str, Any] | RunParams) -> RunParams:
@@ -42,31 +51,77 @@ class RunParams(BaseModel):
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "(root)"
+            known = ", ".join(cls.model_fields)
             raise ConfigError(
-                f"invalid run parameter {field}: {first['msg']}", field=f"params.{field}"
+                f"invalid run parameter {field}: {first['msg']} (parameters: {known})",
+                field=f"params.{field}",
             ) from None
 
-    def settings(self) -> Settings:
-        """Settings from ``config_path`` (or ``SEMTEL_CONFIG``) with this run's overrides applied."""
-        base = load_settings(self.config_path)
-        data = base.model_dump()
+    def overrides(self, base: Settings) -> dict[str, Any]:
+        """The settings fields this run sets explicitly (nested like the YAML file)."""
+        data: dict[str, Any] = {}
         if self.model is not None:
-            data["endpoints"] = [{**ep, "model": self.model} for ep in data["endpoints"]]
+            data["endpoints"] = [{**ep.model_dump(), "model": self.model} for ep in base.endpoints]
         if self.sample_rate is not None:
-            data["sampling"] = {**data["sampling"], "rate": self.sample_rate}
-        if self.strategy is not None:
-            data["classify"] = {**data["classify"], "strategy": self.strategy}
-        data["classify"] = {**data["classify"], "engine": self.engine}
-        return Settings(**data)
+            data["sampling"] = {"rate": self.sample_rate}
+        classify = {
+            k: v
+            for k, v in (
+                ("strategy", self.strategy),
+                ("engine", self.engine),
+                ("partition_tokens", self.partition_tokens),
+            )
+            if v is not None
+        }
+        if classify:
+            data["classify"] = classify
+        if self.poll_interval_s is not None:
+            data["batch"] = {"poll_interval_s": self.poll_interval_s}
+        weekly = {k: v for k, v in (("sources", self.sources), ("output_root", self.output_root)) if v}
+        if weekly:
+            data["weekly"] = weekly
+        if self.classifiers:
+            data["classifiers"] = list(self.classifiers)
+        return data
+
+    def settings(self) -> Settings:
+        """Settings from ``config_path`` (or ``SEMTEL_CONFIG``) with this run's parameters on top."""
+        base = load_settings(self.config_path)
+        overrides = self.overrides(base)
+        return load_settings(self.config_path, **overrides) if overrides else base
 
     def split(self, settings: Settings) -> tuple[list[str], list[str]]:
         """(online classifiers, batch classifiers); unknown batch classifiers are refused."""
-        names = list(self.classifiers or settings.classifiers)
-        unknown = sorted(set(self.batch_classifiers) - set(names))
+        names = list(settings.classifiers)
+        batch_names = self.batch_classifiers or []
+        unknown = sorted(set(batch_names) - set(names))
         if unknown:
             raise ConfigError(
                 f"batch_classifiers {unknown} are not among the run's classifiers {names}",
                 field="params.batch_classifiers",
             )
-        batch = [c for c in names if c in self.batch_classifiers]
+        batch = [c for c in names if c in batch_names]
         return [c for c in names if c not in batch], batch
+
+    def check(self) -> Settings:
+        """Everything a run's parameters can get wrong, checked before any work: the settings load, every
+        classifier exists, the strategy is known, batch classifiers are among the run's. The settings."""
+        from semtel_core.classify.strategies import known_strategies
+        from semtel_core.prompts import ClassifierRegistry
+
+        settings = self.settings()
+        registry = ClassifierRegistry.from_settings(settings)
+        known = sorted(registry.names)
+        unknown = sorted(set(settings.classifiers) - set(known))
+        if unknown:
+            raise ConfigError(
+                f"unknown classifier(s) {unknown}; known: {', '.join(known)}", field="params.classifiers"
+            )
+        strategies = known_strategies(settings)
+        if settings.classify.strategy not in strategies:
+            raise ConfigError(
+                f"unknown strategy {settings.classify.strategy!r}; known: {', '.join(strategies)}",
+                field="params.strategy",
+            )
+        self.split(settings)
+        return settings

@@ -72,20 +72,21 @@ def _descriptor(week: str, index: int, part: pa.Table, tokens: int, classifiers:
     }
 
 
-def plan_week(
-    output_root: str, week_start: datetime, params: Mapping[str, Any] | RunParams
-) -> dict[str, Any]:
+def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
     """Write ``<week>/plan/part=NNNNN.parquet`` (replacing any earlier plan) and return the work lists:
     ``online`` and ``batch`` (one descriptor per partition each, empty when no classifier goes that way)."""
     run = RunParams.parse(params)
-    online, batch = run.split(run.settings())
-    week = week_dir(output_root, week_start)
+    settings = run.settings()
+    online, batch = run.split(settings)
+    week = week_dir(settings.weekly.output_root, week_start)
     table = pq.read_table(storage.join(week, "extract", CONVERSATIONS_FILE))
     table = table.take(
         pc.sort_indices(table, [("content_hash", "ascending"), ("conversation_id", "ascending")])
     )
     tokens = _token_counts(table)
-    ranges = cut_partitions(table.column("content_hash").to_pylist(), tokens, run.partition_tokens)
+    ranges = cut_partitions(
+        table.column("content_hash").to_pylist(), tokens, settings.classify.partition_tokens
+    )
     _clear_plan(week)
     online_parts: list[dict[str, Any]] = []
     batch_parts: list[dict[str, Any]] = []

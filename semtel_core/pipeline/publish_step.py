@@ -22,9 +22,7 @@ REPORT_FILE = "report.html"
 QUALITY_FILE = "quality_report.json"
 
 
-def validate_week_task(
-    output_root: str, week_start: datetime, params: Mapping[str, Any] | RunParams
-) -> dict[str, Any]:
+def validate_week_task(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
     """Run the data-quality suite on the week; raises ``DataQualityError`` (the pager's cue) when it fails.
 
     The report is written to ``<week>/quality_report.json`` either way, for the HTML report and the UI.
@@ -33,6 +31,7 @@ def validate_week_task(
 
     run = RunParams.parse(params)
     settings = run.settings()
+    output_root = settings.weekly.output_root
     week = week_dir(output_root, week_start)
     previous = storage.join(week_dir(output_root, week_start - timedelta(days=7)), RESULTS_DIR)
     report = validate_week(
@@ -40,7 +39,7 @@ def validate_week_task(
         storage.join(week, "extract", "extract_summary.json"),
         previous if _exists(previous) else None,
         settings,
-        classifiers=run.classifiers or settings.classifiers,
+        classifiers=settings.classifiers,
         report_path=storage.join(week, QUALITY_FILE),
     )
     return report.model_dump(mode="json")
@@ -51,13 +50,12 @@ def dataset_root(output_root: str) -> str:
     return storage.join(output_root, "dataset")
 
 
-def load_week_task(
-    output_root: str, week_start: datetime, params: Mapping[str, Any] | RunParams
-) -> dict[str, Any]:
+def load_week_task(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
     """Replace the week's partition of the results dataset (and its Postgres aggregates when configured)."""
     from semtel_core.load.week import load_week
 
     settings = RunParams.parse(params).settings()
+    output_root = settings.weekly.output_root
     root = settings.load.dataset_root or dataset_root(output_root)
     results = storage.join(week_dir(output_root, week_start), RESULTS_DIR)
     return load_week(results, root, week_start, settings).model_dump(mode="json")
@@ -68,11 +66,12 @@ def _exists(path: str) -> bool:
     return bool(fs.exists(p))
 
 
-def report_week(output_root: str, week_start: datetime, params: Mapping[str, Any] | RunParams) -> str:
+def report_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> str:
     """Render ``<week>/report.html`` (with last week's results for the change, when that week ran); its path."""
     from semtel_core.report.render import render_report
 
     settings = RunParams.parse(params).settings()
+    output_root = settings.weekly.output_root
     week = week_dir(output_root, week_start)
     previous = storage.join(week_dir(output_root, week_start - timedelta(days=7)), RESULTS_DIR)
     with fsspec.open(storage.join(week, "extract", "extract_summary.json"), "rb") as fh:

@@ -50,7 +50,6 @@ def _stage(plan: dict[str, Any], output_dir: str) -> StagedInput:
 
 
 def classify_week_spark(
-    output_root: str,
     week_start: datetime,
     params: Mapping[str, Any] | RunParams,
     *,
@@ -61,7 +60,8 @@ def classify_week_spark(
     from semtel_core.classify.spark_engine import run_spark
 
     run = RunParams.parse(params)
-    week = week_dir(output_root, week_start)
+    settings = run.settings()
+    week = week_dir(settings.weekly.output_root, week_start)
     plan = _read_plan(week)
     if not plan["online"]:
         return {"partitions": 0, "rows": 0}
@@ -71,7 +71,7 @@ def classify_week_spark(
         output_dir=output_dir,
         checkpoint_root=storage.join(output_dir, CHECKPOINT_DIR),
         classifiers=tuple(plan["online"][0]["classifiers"]),
-        settings=run.settings(),
+        settings=settings,
         run_id=run_id,
         strategy=run.strategy,
     )
@@ -83,7 +83,6 @@ def classify_week_spark(
 def job_arguments(argv: Sequence[str]) -> argparse.Namespace:
     """The Spark job's command line (what the DAG's ``SparkSubmitOperator`` renders)."""
     parser = argparse.ArgumentParser(prog="semtel-spark-classify")
-    parser.add_argument("--output-root", required=True)
     parser.add_argument("--week-start", required=True, type=datetime.fromisoformat)
     parser.add_argument("--params", required=True, type=json.loads)
     parser.add_argument("--run-id", required=True)
@@ -91,10 +90,10 @@ def job_arguments(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``spark-submit spark_job.py --output-root R --week-start ISO --params JSON --run-id ID``."""
+    """``spark-submit spark_job.py --week-start ISO --params JSON --run-id ID``."""
     import sys
 
     args = job_arguments(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO)
-    classify_week_spark(args.output_root, args.week_start, args.params, run_id=args.run_id)
+    classify_week_spark(args.week_start, args.params, run_id=args.run_id)
     return 0

@@ -36,8 +36,10 @@ _RESERVED_NAMES = frozenset({"conversation_id", "id", "results"})
 
 
 def default_prompts_dir() -> Path:
-    """The repository's top-level ``prompts/`` folder, found relative to the installed package."""
-    return Path(__file__).resolve().parents[2] / "prompts"
+    """The shipped prompts: the checkout's ``prompts/`` or the installed package's copy."""
+    from semtel_core.resources import bundled_dir
+
+    return bundled_dir("prompts")
 
 
 def content_hash(*parts: bytes) -> str:

@@ -24,7 +24,7 @@ from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-WEEK = (datetime(2026, 10, 11, tzinfo=UTC), datetime(2026, 10, 18, tzinfo=UTC))
+WEEK_START = datetime(2026, 10, 12, tzinfo=UTC)
 
 
 def _descriptor(tmp_path: Path, base_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -33,10 +33,11 @@ def _descriptor(tmp_path: Path, base_url: str) -> tuple[dict[str, Any], dict[str
         "config_path": write_config(tmp_path / "semtel.yaml", base_url),
         "batch_classifiers": ["topic", "satisfaction"],
         "poll_interval_s": 0.05,
+        "output_root": str(tmp_path / "out"),
+        "sources": [str(CONVERSATIONS_PATH)],
     }
-    root = str(tmp_path / "out")
-    extract_week([str(CONVERSATIONS_PATH)], root, *WEEK)
-    return plan_week(root, WEEK[0], params)["batch"][0], params
+    extract_week(WEEK_START, params)
+    return plan_week(WEEK_START, params)["batch"][0], params
 
 
 async def _first_event(trigger: SemtelBatchTrigger) -> TriggerEvent:

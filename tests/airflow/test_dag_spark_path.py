@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -32,32 +34,42 @@ def weekly_dag():  # type: ignore[no-untyped-def]
     return bag.dags["semantic_telemetry_weekly"]
 
 
-def test_engine_param_routes_classify(weekly_dag) -> None:  # type: ignore[no-untyped-def]
+def _run_context(params: dict[str, Any], logical_date: datetime | None) -> dict[str, Any]:
+    run = SimpleNamespace(run_after=datetime(2026, 11, 4, 9, tzinfo=UTC))
+    return {"params": ParamsDict(params), "logical_date": logical_date, "dag_run": run, "run_id": "manual__1"}
+
+
+def test_engine_routes_classify_from_params_or_settings(
+    weekly_dag, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     branch = weekly_dag.get_task("choose_engine")
-    assert branch.python_callable(params={"engine": "spark"}) == "classify_spark"
-    assert branch.python_callable(params={"engine": "polars"}) == "classify"
+    config = tmp_path / "spark.yaml"
+    config.write_text("classify: {engine: spark}\n")
+    for params, expected in (
+        ({"engine": "spark"}, "classify_spark"),
+        ({"engine": "polars", "config_path": str(config)}, "classify"),  # the run's value beats the file
+        ({"config_path": str(config)}, "classify_spark"),  # empty: as configured
+        ({}, "classify"),
+    ):
+        context = _run_context(params, WEEK[0])
+        # The DAG file's own name for Airflow's context accessor: what its tasks call when they run.
+        monkeypatch.setitem(branch.python_callable.__globals__, "get_current_context", lambda c=context: c)
+        assert branch.python_callable() == expected, params
     assert branch.downstream_task_ids == {"classify", "classify_spark"}
     assert {"classify", "classify_spark", "collect"} <= weekly_dag.get_task("grade").upstream_task_ids
     assert weekly_dag.get_task("grade").trigger_rule == "none_failed"
 
 
-def test_spark_operator_renders_the_job_command_line(weekly_dag) -> None:  # type: ignore[no-untyped-def]
+def test_spark_operator_gives_the_job_its_week_and_params(weekly_dag) -> None:  # type: ignore[no-untyped-def]
     op = weekly_dag.get_task("classify_spark")
     assert isinstance(op, SparkSubmitOperator)
     assert op.application.endswith("semtel_core/pipeline/spark_job.py") and Path(op.application).is_file()
-    params = ParamsDict(
-        {"output_root": "/data/out", "engine": "spark", "batch_classifiers": [], "model": None}
-    )
-    context = {"params": params, "data_interval_start": WEEK[0], "run_id": "manual__1", "ds": "2026-10-12"}
-    rendered = op.render_template(op.application_args, context)  # type: ignore[arg-type]
-    args = job_arguments(rendered)
-    assert args.output_root == "/data/out" and args.week_start == WEEK[0] and args.run_id == "manual__1"
-    assert args.params == {
-        "output_root": "/data/out",
-        "engine": "spark",
-        "batch_classifiers": [],
-        "model": None,
-    }
+    params = {"output_root": "/data/out", "engine": "spark", "batch_classifiers": [], "model": None}
+    # A manual run with a mid-week logical date processes that week, from its Monday.
+    op._weekly_arguments(_run_context(params, datetime(2026, 10, 14, 15, tzinfo=UTC)))
+    args = job_arguments(op.application_args)
+    assert args.week_start == WEEK[0] and args.run_id == "manual__1" and args.params == params
+    assert op._conn_id == "semtel_spark"
 
 
 @pytest.mark.slow
@@ -66,12 +78,12 @@ def test_spark_job_classifies_the_planned_week(endpoint_url: str, tmp_path: Path
     from semtel_core.classify.spark_engine import spark_session
 
     params = {"config_path": write_config(tmp_path / "semtel.yaml", endpoint_url), "partition_tokens": 4000}
-    root = str(tmp_path / "out")
-    extract_week([str(CONVERSATIONS_PATH)], root, *WEEK)
-    plan = plan_week(root, WEEK[0], params)
+    params |= {"output_root": str(tmp_path / "out"), "sources": [str(CONVERSATIONS_PATH)]}
+    extract_week(WEEK[0], params)
+    plan = plan_week(WEEK[0], params)
     session = spark_session("local[2]")
     try:
-        summary = classify_week_spark(root, WEEK[0], params, run_id="spark-run", spark=session)
+        summary = classify_week_spark(WEEK[0], params, run_id="spark-run", spark=session)
     finally:
         session.stop()
     assert summary["partitions"] == plan["partitions"] > 1

@@ -15,7 +15,7 @@ from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
 pytestmark = [pytest.mark.unit]
-WEEK = (datetime(2026, 10, 11, tzinfo=UTC), datetime(2026, 10, 18, tzinfo=UTC))
+WEEK_START = datetime(2026, 10, 12, tzinfo=UTC)
 
 
 def test_cut_partitions_respects_budget_and_keeps_contents_together() -> None:
@@ -42,13 +42,15 @@ def test_run_params_split_and_bad_values() -> None:
 
 def test_plan_week_partitions_cover_the_week_once(tmp_path: Path) -> None:
     root = str(tmp_path / "out")
-    extracted = extract_week([str(CONVERSATIONS_PATH)], root, *WEEK)
     params = {
+        "sources": [str(CONVERSATIONS_PATH)],
+        "output_root": root,
         "classifiers": ["topic", "satisfaction"],
         "batch_classifiers": ["satisfaction"],
         "partition_tokens": 3000,
     }
-    plan = plan_week(root, WEEK[0], params)
+    extracted = extract_week(WEEK_START, params)
+    plan = plan_week(WEEK_START, params)
     assert plan["conversations"] == extracted["sampled"] > 0
     assert plan["partitions"] > 1 and len(plan["online"]) == len(plan["batch"]) == plan["partitions"]
     assert all(d["classifiers"] == ["topic"] for d in plan["online"])
@@ -61,8 +63,8 @@ def test_plan_week_partitions_cover_the_week_once(tmp_path: Path) -> None:
     assert sum(len(s) for s in hash_sets) == len(set().union(*hash_sets))
     assert sum(d["tokens"] for d in plan["online"]) == plan["tokens"]
     # A rerun with a bigger budget replaces the plan: fewer files, same conversations.
-    again = plan_week(root, WEEK[0], {**params, "partition_tokens": 10**9})
+    again = plan_week(WEEK_START, {**params, "partition_tokens": 10**9})
     assert again["partitions"] == 1
-    assert sorted(p.name for p in (tmp_path / "out" / "week=2026-10-11" / "plan").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "out" / "week=2026-10-12" / "plan").iterdir()) == [
         "part=00000.parquet"
     ]

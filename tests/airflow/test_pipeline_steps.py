@@ -24,19 +24,20 @@ from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-WEEK = (datetime(2026, 10, 11, tzinfo=UTC), datetime(2026, 10, 18, tzinfo=UTC))
+WEEK_START = datetime(2026, 10, 12, tzinfo=UTC)
 
 
 def _run_week(root: str, params: dict[str, Any]) -> dict[str, Any]:
-    extract_week([str(CONVERSATIONS_PATH)], root, *WEEK)
-    plan = plan_week(root, WEEK[0], params)
+    params = {**params, "output_root": root, "sources": [str(CONVERSATIONS_PATH)]}
+    extract_week(WEEK_START, params)
+    plan = plan_week(WEEK_START, params)
     for descriptor in plan["online"]:
         classify_partition_task(descriptor, params, run_id="test-run")
     for descriptor in plan["batch"]:
         state = BatchRunState.model_validate(submit_partition(descriptor, params, run_id="test-run"))
         state = wait(state, RunParams.parse(params).settings(), interval_s=0.05)
         collect_partition(state.model_dump(mode="json"), params)
-    return grade_week(root, WEEK[0], params)
+    return grade_week(WEEK_START, params)
 
 
 def test_week_online_and_batch_then_rerun_replaces(endpoint_url: str, tmp_path: Path) -> None:
@@ -79,8 +80,9 @@ def test_a_retry_after_the_trigger_saw_the_end_does_not_wait_again(endpoint_url:
     config = write_config(tmp_path / "semtel.yaml", endpoint_url, classifiers=["satisfaction"])
     params = {"config_path": config, "batch_classifiers": ["satisfaction"], "partition_tokens": 4000}
     root = str(tmp_path / "out")
-    extract_week([str(CONVERSATIONS_PATH)], root, *WEEK)
-    descriptor = plan_week(root, WEEK[0], params)["batch"][0]
+    params = {**params, "output_root": root, "sources": [str(CONVERSATIONS_PATH)]}
+    extract_week(WEEK_START, params)
+    descriptor = plan_week(WEEK_START, params)["batch"][0]
     settings = RunParams.parse(params).settings()
 
     async def _as_the_trigger(state: BatchRunState) -> BatchRunState:

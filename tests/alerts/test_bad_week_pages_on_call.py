@@ -88,7 +88,7 @@ def test_bad_week_alert_arrives_by_email_and_webhook(
         .get_payload(decode=True)
         .decode()
     )
-    assert f"Run: {RUN_LINK}" in body
+    assert f"Log: {RUN_LINK}" in body
     assert "results.expect_column_values_to_be_in_set" in body and "astrology" in body
     assert "classifiers.expect_column_values_to_be_between" in body and "'unlabelled_rate': 0.25" in body
 

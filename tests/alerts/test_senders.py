@@ -52,7 +52,7 @@ def test_quality_failure_arrives_by_email_and_webhook(
     assert message["Subject"] == "[semtel] w/r1: data quality failed (1 expectation(s))"
     text, attachment = (part for part in message.walk() if not part.is_multipart())
     body = text.get_payload(decode=True).decode()
-    assert "Run: http://airflow/dags/w/runs/r1" in body
+    assert "Log: http://airflow/dags/w/runs/r1" in body
     assert "classifiers.expect_column_values_to_be_between" in body and "'unlabelled_rate': 0.25" in body
     assert attachment.get_filename() == "alert.json"
     assert json.loads(attachment.get_payload(decode=True))["statistics"] == STATS

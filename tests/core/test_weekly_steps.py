@@ -29,10 +29,11 @@ def test_extract_week_writes_one_partition_per_week_and_reruns_replace(tmp_path:
         (datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 10, 12, tzinfo=UTC)),
         (datetime(2026, 10, 12, tzinfo=UTC), datetime(2026, 10, 19, tzinfo=UTC)),
     ]
-    for start, end in weeks:
-        summary = extract_week([str(src)], out, start, end)
+    params = {"sources": [str(src)], "output_root": out}
+    for start, _ in weeks:
+        summary = extract_week(start, params)
         assert (summary["read"], summary["sampled"], summary["outside_window"]) == (20, 10, 10)
-    again = extract_week([str(src)], out, *weeks[0], sample_rate=0.5)
+    again = extract_week(weeks[0][0], {**params, "sample_rate": 0.5})
     assert again["sample_rate"] == 0.5
     first = pq.read_table(tmp_path / "out" / "week=2026-10-05" / "extract" / "conversations.parquet")
     assert first.num_rows == again["sampled"] < 10

@@ -1,0 +1,47 @@
+"""The semtel Airflow plugin: registers the weekly timetable and the report link, and serves weekly reports.
+
+Loaded from the provider's ``plugins`` entry (an installed ``semtel``) or from the plugins folder (a checkout).
+The report view is a small FastAPI app under ``/semtel`` on the api-server: ``GET /semtel/report?path=...``
+returns a week's ``report.html`` when it lies under ``weekly.output_root`` or ``weekly.report_roots`` (reports hold
+aggregates with small cells suppressed, never conversation text).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.plugins_manager import AirflowPlugin
+
+from semtel_airflow.report_link import VIEW_PREFIX, SemtelReportLink
+from semtel_airflow.timetable import SemtelWeeklyTimetable
+
+
+def _report_app() -> Any:
+    from fastapi import FastAPI, HTTPException
+    from fastapi.responses import FileResponse
+
+    app = FastAPI(title="semtel reports")
+
+    @app.get("/report")
+    def report(path: str) -> FileResponse:
+        from semtel_core.config import load_settings
+        from semtel_core.errors import ConfigError
+        from semtel_core.report.serving import servable_report
+
+        weekly = load_settings().weekly
+        try:
+            found = servable_report(path, [weekly.output_root, *weekly.report_roots])
+        except ConfigError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
+        return FileResponse(found, media_type="text/html")
+
+    return app
+
+
+class SemtelPlugin(AirflowPlugin):
+    name = "semtel"
+    timetables = [SemtelWeeklyTimetable]  # noqa: RUF012 - AirflowPlugin's declared class attributes
+    operator_extra_links = [SemtelReportLink()]  # noqa: RUF012
+    fastapi_apps = [  # noqa: RUF012
+        {"app": _report_app(), "url_prefix": VIEW_PREFIX, "name": "semtel weekly reports"}
+    ]
