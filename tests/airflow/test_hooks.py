@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +82,64 @@ def test_key_resolver_reads_connection_for_config_endpoints(monkeypatch: pytest.
         assert results[0].ok, results[0].reason
         stats = httpx.get(f"{base_url}/_stats").json()
         assert stats["keys"]["af-key-1"]["successes"] == 1
+
+
+def _llm_connection(monkeypatch: pytest.MonkeyPatch, conn_id: str, host: str, model: str) -> None:
+    monkeypatch.setenv(
+        f"AIRFLOW_CONN_{conn_id.upper()}",
+        json.dumps({"conn_type": "semtel_llm", "host": host, "password": "k", "extra": {"model": model}}),
+    )
+
+
+def test_settings_endpoints_naming_a_connection_are_completed_on_every_load(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """One connection = one endpoint: whatever loads the settings (classify, grade, batch, the eval DAG, the
+    notifiers all go through load_settings / RunParams) gets the connection's URL, key and model."""
+    from semtel_core.config import load_settings
+    from semtel_core.pipeline.params import RunParams
+
+    _llm_connection(monkeypatch, "semtel_default", "http://127.0.0.1:9/v1", "gpt-x")
+    config = tmp_path / "s.yaml"
+    config.write_text("endpoints: [{name: main, airflow_conn_id: semtel_default, rpm: 60}]\n")
+    (ep,) = load_settings(str(config)).endpoints
+    assert (ep.name, ep.base_url, ep.model, ep.rpm, ep.airflow_conn_id) == (
+        "main",
+        "http://127.0.0.1:9/v1",
+        "gpt-x",
+        60,
+        None,
+    )
+    assert ep.resolved_api_key().get_secret_value() == "k"
+    # The run's model parameter still beats the connection's.
+    (run_ep,) = RunParams.parse({"config_path": str(config), "model": "instant"}).settings().endpoints
+    assert (run_ep.model, run_ep.base_url) == ("instant", "http://127.0.0.1:9/v1")
+
+
+def test_test_button_asks_the_endpoint_for_its_models(
+    monkeypatch: pytest.MonkeyPatch, endpoint_url: str
+) -> None:
+    from semtel_airflow.hooks import SemtelEndpointHook
+    from semtel_core.endpoint.testing import free_port
+
+    _llm_connection(monkeypatch, "good", endpoint_url, "local-zeroshot")
+    ok, message = SemtelEndpointHook("good").test_connection()
+    assert ok, message
+    _llm_connection(monkeypatch, "typo", endpoint_url, "local-zeroshoot")
+    ok, message = SemtelEndpointHook("typo").test_connection()
+    assert not ok and "local-zeroshoot" in message
+    _llm_connection(monkeypatch, "down", f"http://127.0.0.1:{free_port()}/v1", "local-zeroshot")
+    ok, message = SemtelEndpointHook("down").test_connection()
+    assert not ok and "ConnectError" in message
+
+
+def test_provider_registers_the_connection_type_with_labelled_fields() -> None:
+    from airflow.providers_manager import ProvidersManager
+
+    manager = ProvidersManager()
+    assert "semtel" in manager.providers
+    (conn_type,) = manager.providers["semtel"].data["connection-types"]
+    assert conn_type["hook-class-name"] == "semtel_airflow.hooks.SemtelEndpointHook"
+    widgets = manager.connection_form_widgets
+    assert widgets["extra__semtel_llm__model"].field["schema"]["title"] == "Model"
+    assert manager.field_behaviours["semtel_llm"]["relabeling"] == {"host": "Base URL", "password": "API key"}
