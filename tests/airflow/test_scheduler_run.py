@@ -53,7 +53,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
     # A run with default params would write relative to the process' folder: keep it in the test's home.
     with (
         fresh_database() as db_url,
-        airflow_stack(home, db_url, SEMTEL_OUTPUT_ROOT=str(home / "output")) as s,
+        airflow_stack(home, db_url, SEMTEL_WEEKLY__OUTPUT_ROOT=str(home / "output")) as s,
     ):
         s.wait_for("the DAG to be parsed and serialized", lambda: _parsed(s), timeout=120)
         unpaused = s.api.patch(f"/dags/{DAG_ID}", json={"is_paused": False})
@@ -330,6 +330,7 @@ def test_backfill_three_weeks_then_rerun_one_replaces_its_partition(
             states
         )
         assert run["conf"] == conf and run["triggered_by"] == "backfill", run
+        assert run["dag_run_id"].startswith(f"backfill__week={week}__"), run  # the run's name says its week
     assert _max_concurrent(list(runs.values())) == 2, context  # weeks overlapped, two at a time at most
 
     table = _check_weeks(root, BACKFILL_WEEKS)

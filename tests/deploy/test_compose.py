@@ -76,3 +76,22 @@ def test_named_volumes_are_declared(compose: dict[str, Any]) -> None:
             src = vol.split(":")[0]
             if not src.startswith((".", "/")):
                 assert src in declared, f"{name} uses undeclared volume {src}"
+
+
+def test_deployment_settings_are_typed_settings_and_the_endpoint_is_the_connection(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every SEMTEL_* variable of the deployment is a field of semtel's settings (one home), and the endpoint
+    named there is the AIRFLOW_CONN_SEMTEL_DEFAULT connection (its URL and model reach the settings)."""
+    from semtel_core.config import load_settings
+
+    env = compose["x-airflow-common"]["environment"]
+    monkeypatch.delenv("SEMTEL_CONFIG", raising=False)
+    for name, value in env.items():
+        if name.startswith(("SEMTEL_", "AIRFLOW_CONN_")):
+            monkeypatch.setenv(name, str(value))
+    settings = load_settings()
+    (endpoint,) = settings.endpoints
+    assert (endpoint.base_url, endpoint.model) == ("http://semtel-endpoint:8765/v1", "local-zeroshot")
+    assert settings.weekly.sources == ["/opt/semtel/data/input"]
+    assert settings.weekly.output_root == "/opt/semtel/data/output"
