@@ -5,7 +5,7 @@ cancel on kill (operator and trigger)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,12 @@ def test_serialize_round_trips() -> None:
     module, name = classpath.rsplit(".", 1)
     rebuilt = getattr(__import__(module, fromlist=[name]), name)(**kwargs)
     assert rebuilt.serialize() == (classpath, kwargs)
-    assert kwargs == {"state": {"run_id": "r", "parts": []}, "params": {"model": "m"}, "poll_interval_s": 7.5}
+    assert kwargs == {
+        "state": {"run_id": "r", "parts": []},
+        "params": {"model": "m"},
+        "poll_interval_s": 7.5,
+        "deadline": None,
+    }
 
 
 def test_trigger_completed(endpoint_url: str, tmp_path: Path) -> None:
@@ -73,6 +78,32 @@ def test_trigger_completed(endpoint_url: str, tmp_path: Path) -> None:
     assert event.payload["status"] == "completed"
     parts = event.payload["state"]["parts"]
     assert all(p["status"] == "completed" and p["output_file_id"] for p in parts)
+
+
+def test_wait_is_bounded_and_fails_naming_the_batches(endpoint_url: str, tmp_path: Path) -> None:
+    """Past its deadline the trigger stops waiting; the task fails with the batch ids (no silent 24 h+ stall)."""
+    from semtel_core.errors import BatchError
+
+    descriptor, params = _descriptor(tmp_path, endpoint_url)
+    op = SemtelBatchOperator(
+        task_id="batch_wait",
+        descriptor=descriptor,
+        params_dict=params,
+        run_label="timeout-test",
+        max_wait=timedelta(seconds=0),
+    )
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute({"params": params})  # type: ignore[arg-type]
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, SemtelBatchTrigger) and trigger.deadline is not None
+    event = asyncio.run(_first_event(trigger))
+    if event.payload["status"] != "timeout":  # the local endpoint finished first: nothing was left waiting
+        assert event.payload["status"] == "completed"
+        return
+    ids = event.payload["batch_ids"]
+    assert ids and ids == [p["batch_id"] for p in event.payload["state"]["parts"]]
+    with pytest.raises(BatchError, match=ids[0]):
+        op.execute_complete({"params": params}, event.payload)  # type: ignore[arg-type]
 
 
 def test_trigger_cancelled_and_operator_on_kill(endpoint_url: str, tmp_path: Path) -> None:
