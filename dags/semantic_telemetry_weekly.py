@@ -42,7 +42,7 @@ task opens it).
 | Trigger without a logical date | the last complete week |
 | Backfill from A to B | one run per Monday in [A, B] |
 
-Run ids name the week: `manual__week=2026-10-12__…`. To redo a week, **clear** its run (a second run with the
+Run ids name the week: `manual__week-2026-10-12__…`. To redo a week, **clear** its run (a second run with the
 same logical date is refused by Airflow); a run with another logical date in the same week replaces the
 same outputs, never duplicating them.
 

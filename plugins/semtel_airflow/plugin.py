@@ -1,4 +1,5 @@
-"""The semtel Airflow plugin: registers the weekly timetable and the report link, and serves weekly reports.
+"""The semtel Airflow plugin: registers the weekly timetable, the report link and the run-notes listener, and
+serves weekly reports.
 
 Loaded from the provider's ``plugins`` entry (an installed ``semtel``) or from the plugins folder (a checkout).
 The report view is a small FastAPI app under ``/semtel`` on the api-server: ``GET /semtel/report?path=...``
@@ -12,6 +13,7 @@ from typing import Any
 
 from airflow.plugins_manager import AirflowPlugin
 
+from semtel_airflow import run_notes
 from semtel_airflow.report_link import VIEW_PREFIX, SemtelReportLink
 from semtel_airflow.timetable import SemtelWeeklyTimetable
 
@@ -42,6 +44,7 @@ class SemtelPlugin(AirflowPlugin):
     name = "semtel"
     timetables = [SemtelWeeklyTimetable]  # noqa: RUF012 - AirflowPlugin's declared class attributes
     operator_extra_links = [SemtelReportLink()]  # noqa: RUF012
+    listeners = [run_notes]  # noqa: RUF012 - writes each run's week into its note
     fastapi_apps = [  # noqa: RUF012
         {"app": _report_app(), "url_prefix": VIEW_PREFIX, "name": "semtel weekly reports"}
     ]

@@ -4,7 +4,7 @@ Airflow's ``CronDataIntervalTimetable`` gives a scheduled or backfill run with l
 of 10-12, but a manual trigger with the same logical date the week *before* (``infer_manual_data_interval``
 takes the last complete interval). Here a manual trigger's data interval is the week that contains its logical
 date, so the logical date alone decides the week (``semtel_core.pipeline.week``), and run ids name the week:
-``scheduled__week=2026-10-12__2026-10-19T00:00:00+00:00``. Registered by the semtel plugin (Airflow refuses to
+``scheduled__week-2026-10-12__2026-10-19T00:00:00+00:00``. Registered by the semtel plugin (Airflow refuses to
 serialize an unregistered timetable).
 """
 
@@ -55,7 +55,7 @@ class SemtelWeeklyTimetable(CronDataIntervalTimetable):
         from semtel_core.pipeline.week import run_week
 
         week = run_week(data_interval.start if data_interval is not None else None, run_after)
-        return str(run_type.generate_run_id(suffix=f"week={week.label}__{run_after.isoformat()}"))
+        return str(run_type.generate_run_id(suffix=f"week-{week.label}__{run_after.isoformat()}"))
 
 
 def week_of_context(context: Any) -> Any:

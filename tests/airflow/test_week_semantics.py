@@ -3,6 +3,7 @@ logical date, and ``semtel weekly`` (dag.test) all agree, and run ids name the w
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pendulum
@@ -63,18 +64,21 @@ def test_run_ids_name_the_week() -> None:
     scheduled = TIMETABLE.generate_run_id(
         run_type=DagRunType.SCHEDULED, run_after=run_after, data_interval=_scheduled_interval(MONDAYS[1])
     )
-    assert scheduled == "scheduled__week=2026-10-12__2026-10-19T00:00:00+00:00"
+    assert scheduled == "scheduled__week-2026-10-12__2026-10-19T00:00:00+00:00"
     backfill = TIMETABLE.generate_run_id(
         run_type=DagRunType.BACKFILL_JOB,
         run_after=run_after,
         data_interval=_scheduled_interval(MONDAYS[1]),
         partition_key=None,
     )
-    assert backfill.startswith("backfill__week=2026-10-12__")
+    assert backfill.startswith("backfill__week-2026-10-12__")
     manual = TIMETABLE.generate_run_id(
         run_type=DagRunType.MANUAL, run_after=pendulum.datetime(2026, 12, 4, 10, tz="UTC"), data_interval=None
     )
-    assert manual.startswith("manual__week=2026-11-23__")
+    assert manual.startswith("manual__week-2026-11-23__")
+    # What the REST API accepts for a run id it did not generate (a run id typed in the trigger form).
+    for run_id in (scheduled, backfill, manual):
+        assert re.fullmatch(r"[A-Za-z0-9_.~:+-]+", run_id), run_id
 
 
 def test_timetable_serializes_and_is_registered() -> None:

@@ -101,5 +101,8 @@ def test_embed_train_refuses_an_unknown_in_process_model(tmp_path: Path) -> None
     args += ["--model", "text-embedding-3-large", "-o", str(tmp_path)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
-    assert "in-process embedding supports local-minilm, local-e5-small, not 'text-embedding-3-large'" in result.output
+    assert (
+        "in-process embedding supports local-minilm, local-e5-small, not 'text-embedding-3-large'"
+        in result.output
+    )
     assert not list(tmp_path.glob("*/manifest.json"))
