@@ -122,6 +122,7 @@ def _nullable(kind: str, description: str, **schema: Any) -> Param:
             "Online prompt strategy: single (one call per classifier), multi (all classifiers in one call), "
             "batched (several conversations per call). Empty: classify.strategy.",
             enum=[None, "single", "multi", "batched"],
+            values_display={"null": "(as configured)"},
         ),
         "model": _nullable("string", "Model of every endpoint. Empty: the configured models."),
         "sample_rate": _nullable(
@@ -134,6 +135,7 @@ def _nullable(kind: str, description: str, **schema: Any) -> Param:
             "string",
             "polars (in the task) or spark (a spark-submit job). Empty: classify.engine.",
             enum=[None, "polars", "spark"],
+            values_display={"null": "(as configured)"},
         ),
         "partition_tokens": _nullable(
             "integer",

@@ -3,8 +3,9 @@ serves weekly reports.
 
 Loaded from the provider's ``plugins`` entry (an installed ``semtel``) or from the plugins folder (a checkout).
 The report view is a small FastAPI app under ``/semtel`` on the api-server: ``GET /semtel/report?path=...``
-returns a week's ``report.html`` when it lies under ``weekly.output_root`` or ``weekly.report_roots`` (reports hold
-aggregates with small cells suppressed, never conversation text).
+returns a week's ``report.html`` when the link was signed by the worker that wrote it, or when it lies under
+``weekly.output_root`` or ``weekly.report_roots`` (reports hold aggregates with small cells suppressed, never
+conversation text).
 """
 
 from __future__ import annotations
@@ -25,14 +26,19 @@ def _report_app() -> Any:
     app = FastAPI(title="semtel reports")
 
     @app.get("/report")
-    def report(path: str) -> FileResponse:
+    def report(path: str, sig: str | None = None) -> FileResponse:
+        from airflow.configuration import conf
+
         from semtel_core.config import load_settings
         from semtel_core.errors import ConfigError
         from semtel_core.report.serving import servable_report
 
         weekly = load_settings().weekly
+        secret = conf.get("api", "secret_key", fallback=None)
         try:
-            found = servable_report(path, [weekly.output_root, *weekly.report_roots])
+            found = servable_report(
+                path, [weekly.output_root, *weekly.report_roots], signature=sig, secret=secret
+            )
         except ConfigError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
         return FileResponse(found, media_type="text/html")
