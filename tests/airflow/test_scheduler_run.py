@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from airflow_stack import REPO, AirflowStack, StackError, airflow_stack, fresh_database, get_json
+from airflow_stack import REPO, AirflowStack, get_json
 from weekly_config import CLASSIFIERS as CONFIGURED
 from weekly_config import write_config
 
@@ -45,27 +44,6 @@ RERUN_WEEK = BACKFILL_WEEKS[1]
 CLASSIFIERS = set(CONFIGURED)
 MAPPED = {"classify", "batch_wait", "collect"}
 TERMINAL = {"success", "failed"}
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
-    home = tmp_path_factory.mktemp("airflow")
-    # A run with default params would write relative to the process' folder: keep it in the test's home.
-    with (
-        fresh_database() as db_url,
-        airflow_stack(home, db_url, SEMTEL_WEEKLY__OUTPUT_ROOT=str(home / "output")) as s,
-    ):
-        s.wait_for("the DAG to be parsed and serialized", lambda: _parsed(s), timeout=120)
-        unpaused = s.api.patch(f"/dags/{DAG_ID}", json={"is_paused": False})
-        assert unpaused.status_code == 200 and unpaused.json()["is_paused"] is False, unpaused.text
-        yield s
-
-
-def _parsed(stack: AirflowStack) -> bool | None:
-    errors = get_json(stack, "/importErrors")["import_errors"]
-    if errors:
-        raise StackError(f"DAG import errors: {errors}")
-    return True if stack.api.get(f"/dags/{DAG_ID}").status_code == 200 else None
 
 
 def _conf(tmp_path: Path, endpoint_url: str) -> dict[str, Any]:
