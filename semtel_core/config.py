@@ -257,6 +257,10 @@ class GraderSettings(_Section):
         "else none; e.g. 'single' buys one extra call per shared-call row",
     )
 
+    signal_model: str | None = Field(
+        default=None, description="model of the signal strategy (an independent opinion); default: endpoint's"
+    )
+
     def resolved_signal_strategy(self, embedding_bundle: str | None) -> str | None:
         if self.signal_strategy == "auto":
             return "embedding" if embedding_bundle else None

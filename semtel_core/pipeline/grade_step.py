@@ -85,10 +85,15 @@ def _signals(
     )
     if not classifiers:
         return None
-    # The signal strategy for every classifier, whatever the per-classifier overrides say.
-    signal_settings = settings.model_copy(
-        update={"classify": settings.classify.model_copy(update={"strategy": strategy, "strategies": {}})}
-    )
+    # The signal strategy for every classifier, whatever the per-classifier overrides say; on its own model when
+    # one is set (the same model asked twice tends to agree with itself).
+    update: dict[str, Any] = {
+        "classify": settings.classify.model_copy(update={"strategy": strategy, "strategies": {}})
+    }
+    if settings.grader.signal_model:
+        model = settings.grader.signal_model
+        update["endpoints"] = [e.model_copy(update={"model": model}) for e in settings.endpoints]
+    signal_settings = settings.model_copy(update=update)
     output_dir = storage.join(week, SIGNALS_DIR)
     job = BucketJob(
         output_dir=output_dir,
