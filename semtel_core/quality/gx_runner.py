@@ -29,6 +29,8 @@ _DROPPED_KEYS = frozenset({"partial_unexpected_index_list", "unexpected_list", "
 def import_gx() -> Any:
     """``great_expectations``, imported with analytics off and quietly (untyped: its exports are implicit)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # GX logs hundreds of INFO lines per context (method registrations, field defaults): keep its warnings only.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         # great_expectations imports pyspark when it is installed, which warns about the pandas version.
         warnings.simplefilter("ignore", FutureWarning)

@@ -16,6 +16,34 @@ class ExpectationOutcome(BaseModel):
     expected: dict[str, Any] = Field(default_factory=dict)
     observed: dict[str, Any] = Field(default_factory=dict)
 
+    def describe(self) -> str:
+        """One log line for an operator: which classifier and statistic, what was observed, what is allowed."""
+        column = self.expected.get("column", "(table)")
+        condition = self.expected.get("row_condition")
+        where = ""
+        if isinstance(condition, dict) and "parameter" in condition:
+            where = f"classifier={condition['parameter']} "
+        rows = self.observed.get("unexpected_index_list")
+        if rows:
+            seen = "; ".join(
+                ", ".join(f"{k}={v}" for k, v in sorted(row.items(), key=lambda kv: kv[0] != "classifier"))
+                for row in rows[:5]
+            )
+        elif "partial_unexpected_list" in self.observed:
+            seen = f"{self.observed.get('unexpected_count')} unexpected, e.g. {self.observed['partial_unexpected_list'][:5]}"
+        else:
+            seen = str(self.observed.get("observed_value", self.observed))
+        return f"{self.suite}: {where}{column}: observed {seen}; allowed {_allowed(self.expected)}"
+
+
+def _allowed(expected: dict[str, Any]) -> str:
+    if "value_set" in expected:
+        return f"one of {len(expected['value_set'])} labels"
+    if "min_value" in expected or "max_value" in expected:
+        return f"[{expected.get('min_value', '-inf')}, {expected.get('max_value', 'inf')}]"
+    shown = {k: v for k, v in expected.items() if k not in ("column", "row_condition")}
+    return str(shown or "(see the quality report)")
+
 
 class ClassifierStatistics(BaseModel):
     """The week's figures of one classifier."""

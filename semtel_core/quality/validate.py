@@ -172,6 +172,8 @@ def validate_week(
     if report_path:
         storage.write_json(report_path, report.model_dump(mode="json"))
     if not report.success:
+        for outcome in report.failed_expectations:
+            log.error("failed expectation %s", outcome.describe())
         raise _failure(report)
     log.info(
         "quality: %d rows passed %d expectations, %d warning(s)",
