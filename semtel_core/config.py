@@ -125,6 +125,7 @@ class ClientSettings(_Section):
 class InputSettings(_Section):
     max_text_chars: int = Field(default=200_000, gt=0, description="longer conversations are rejected")
     max_messages: int = Field(default=1_000, gt=0)
+    max_id_chars: int = Field(default=256, gt=0, description="longer conversation ids are rejected")
     chunk_rows: int = Field(default=5_000, gt=0, description="rows per streamed chunk")
 
 
@@ -510,4 +511,7 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
         ) from None
     finally:
         _FILE_DATA.reset(token)
-    return _resolve_connections(settings)
+    settings = _resolve_connections(settings)
+    for endpoint in settings.endpoints:
+        endpoint.resolved_api_key()  # a key named but not set fails here, before any work, not at the first call
+    return settings

@@ -35,6 +35,7 @@ class ExtractSummary(BaseModel):
     accepted: int
     rejected: int
     rejected_by_reason: dict[str, int]
+    blank: int = Field(default=0, description="whitespace-only lines: read = accepted + rejected + blank")
     outside_window: int = 0
     sampled: int
     sample_rate: float
@@ -98,7 +99,7 @@ def extract(
                     pii.update(found)
                 hashes.add(item.content_hash)
                 written.add(item.to_row())
-    reconcile(counts.read, counts.accepted, rejected.rows, step="extract: read")
+    reconcile(counts.read, counts.accepted, rejected.rows, step="extract: read", blank=counts.blank)
     reconcile(
         counts.accepted,
         written.rows,
@@ -113,6 +114,7 @@ def extract(
         accepted=counts.accepted,
         rejected=rejected.rows,
         rejected_by_reason={k: v for k, v in sorted(counts.rejected.items()) if v},
+        blank=counts.blank,
         outside_window=outside,
         sampled=written.rows,
         sample_rate=settings.sampling.rate,

@@ -41,6 +41,7 @@ def reconcile_results(
     read: int,
     accepted: int,
     rejected: int,
+    blank: int = 0,
 ) -> dict[str, Any]:
     """Check the run's outputs against its inputs; returns the figures checked."""
     staged = scan_parquet(staged_files).select("conversation_id")
@@ -68,11 +69,11 @@ def reconcile_results(
         "other": 0,
     }
     wrong = {k: {"expected": v, "found": found[k]} for k, v in expected.items() if found[k] != v}
-    if read != accepted + rejected:
-        wrong["read"] = {"expected": accepted + rejected, "found": read}
+    if read != accepted + rejected + blank:
+        wrong["read"] = {"expected": accepted + rejected + blank, "found": read}
     if wrong:
         raise ReconciliationError(f"classify: results do not reconcile: {wrong}", figures=found, wrong=wrong)
-    return {**found, "read": read, "accepted": accepted, "rejected": rejected}
+    return {**found, "read": read, "accepted": accepted, "rejected": rejected, "blank": blank}
 
 
 def embedding_paths(results_files: Sequence[str]) -> dict[str, dict[str, int]]:

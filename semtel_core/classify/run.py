@@ -44,6 +44,7 @@ class ClassifyRunSummary(BaseModel):
     read: int
     accepted: int
     rejected: int
+    blank: int = 0  # whitespace-only lines: read = accepted + rejected + blank
     rejected_by_reason: dict[str, int]
     rows: int
     statuses: dict[str, int]
@@ -160,6 +161,7 @@ def classify_run(
         read=staged.read,
         accepted=staged.accepted,
         rejected=staged.rejected,
+        blank=staged.blank,
     )
     summary = _summary(staged, summaries, job, engine, inputs, figures, files)
     summary.embedding_paths = embedding_paths(files)
@@ -201,6 +203,7 @@ def _summary(
         accepted=staged.accepted,
         rejected=staged.rejected,
         rejected_by_reason=staged.rejected_by_reason,
+        blank=staged.blank,
         rows=totals["rows"],
         statuses=dict(sorted(statuses.items())),
         unique_contents=totals["unique_contents"],

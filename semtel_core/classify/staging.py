@@ -64,6 +64,7 @@ class StagedInput:
     rejected: int
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     rejects_path: str = ""
+    blank: int = 0
 
     def files(self, output_dir: str) -> dict[int, str]:
         return {b: staged_file(output_dir, b) for b in range(self.buckets)}
@@ -100,7 +101,7 @@ def stage_input(
         raise
     for sink in sinks:
         sink.close()
-    reconcile(counts.read, counts.accepted, rejects.rows, step="classify: read")
+    reconcile(counts.read, counts.accepted, rejects.rows, step="classify: read", blank=counts.blank)
     return StagedInput(
         buckets=buckets,
         rows_per_bucket={b: s.rows for b, s in enumerate(sinks)},
@@ -109,4 +110,5 @@ def stage_input(
         rejected=rejects.rows,
         rejected_by_reason={k: v for k, v in sorted(counts.rejected.items()) if v},
         rejects_path=rejects_path,
+        blank=counts.blank,
     )

@@ -161,7 +161,7 @@ def print_classify_summary(s: ClassifyRunSummary) -> None:
         table.add_row(what, value)
     out.print(table)
     out.print(
-        f"reconciled: read {s.read} = accepted {s.accepted} + rejected {s.rejected}; "
+        f"reconciled: read {s.read} = accepted {s.accepted} + rejected {s.rejected} + blank {s.blank}; "
         f"{s.accepted} conversations x {len(s.classifiers)} classifiers = {s.rows} rows, none duplicated"
     )
     out.print(f"results: {s.output_dir}/results/   rejects: {s.rejects_path}")

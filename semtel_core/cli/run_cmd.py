@@ -114,5 +114,5 @@ def _print_summary(s: ExtractSummary) -> None:
     for kind, n in s.pii_replaced.items():
         table.add_row(f"PII replaced: {kind}", str(n))
     out.print(table)
-    out.print(f"reconciled: read {s.read} = accepted {s.accepted} + rejected {s.rejected}")
+    out.print(f"reconciled: read {s.read} = accepted {s.accepted} + rejected {s.rejected} + blank {s.blank}")
     out.print(f"conversations: {s.conversations_path}\nrejects: {s.rejects_path}")

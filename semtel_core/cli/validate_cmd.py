@@ -46,11 +46,13 @@ def validate(
         for item in scan(inputs, settings.input, counts, fmt, advance):
             if isinstance(item, Reject):
                 sink.add(item.to_row())
-    reconcile(counts.read, counts.accepted, sink.rows, step="validate")
+    reconcile(counts.read, counts.accepted, sink.rows, step="validate", blank=counts.blank)
     _print_report(counts, sink.rows, rejects)
 
 
 def _print_report(counts: ScanCounts, written: int, rejects: str) -> None:
     out.print(row_counts_table("semtel validate", counts.read, counts.accepted, counts.rejected))
-    out.print(f"reconciled: read {counts.read} = accepted {counts.accepted} + rejected {written}")
+    out.print(
+        f"reconciled: read {counts.read} = accepted {counts.accepted} + rejected {written} + blank {counts.blank}"
+    )
     out.print(f"rejects written to {rejects}")

@@ -21,6 +21,7 @@ class RejectReason(StrEnum):
     TOO_MANY_MESSAGES = "too_many_messages"
     INVALID_TIMESTAMP = "invalid_timestamp"
     INVALID_METADATA = "invalid_metadata"
+    ID_TOO_LONG = "id_too_long"
 
 
 @dataclass(frozen=True)

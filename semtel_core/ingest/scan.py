@@ -20,6 +20,7 @@ class ScanCounts:
     read: int = 0
     bytes_read: int = 0
     accepted: int = 0
+    blank: int = 0  # whitespace-only lines: read, neither accepted nor rejected
     rejected: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -42,6 +43,9 @@ def scan(
             counts.bytes_read += row.nbytes
             if on_bytes is not None:
                 on_bytes(row.nbytes)
+            if row.blank:
+                counts.blank += 1
+                continue
             if row.reject is not None:
                 item: Conversation | Reject = row.reject
             else:

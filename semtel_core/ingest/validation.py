@@ -38,10 +38,15 @@ def _parse_timestamp(value: Any) -> datetime | None:
             ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
         else:
             raise ValueError(type(value).__name__)
+        # In UTC now: a valid ISO date near year 1 or 9999 with an offset leaves Python's range once converted
+        # (9999-12-31T23:59:59-01:00), and would crash whatever compares or converts it later.
+        ts = (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).astimezone(UTC)
     except (ValueError, OverflowError, OSError) as exc:
-        detail = f"timestamp {value!r} is not ISO-8601 or epoch: {exc}"
+        detail = (
+            f"timestamp {str(value)[:64]!r} is not an ISO-8601 or epoch time within years 1-9999 UTC: {exc}"
+        )
         raise _RowError(RejectReason.INVALID_TIMESTAMP, detail) from None
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+    return ts
 
 
 def _parse_messages(value: Any, settings: InputSettings) -> tuple[Message, ...]:
@@ -103,6 +108,11 @@ class RecordValidator:
         try:
             if not cid_str or not cid_str.strip():
                 raise _RowError(RejectReason.MISSING_ID, "conversation_id is missing or empty")
+            if len(cid_str) > self._settings.max_id_chars:
+                raise _RowError(
+                    RejectReason.ID_TOO_LONG,
+                    f"conversation_id has {len(cid_str)} characters > input.max_id_chars {self._settings.max_id_chars}",
+                )
             if cid_str in self._seen_ids:
                 raise _RowError(RejectReason.DUPLICATE_ID, f"conversation_id {cid_str!r} was already read")
             conversation = Conversation(
@@ -112,6 +122,7 @@ class RecordValidator:
                 metadata=_parse_metadata(raw.get("metadata", {})),
             )
         except _RowError as err:
-            return Reject(location, err.reason, err.detail, cid_str, excerpt(raw_text))
+            shown_id = cid_str if err.reason is not RejectReason.ID_TOO_LONG else excerpt(cid_str or "")
+            return Reject(location, err.reason, err.detail, shown_id, excerpt(raw_text))
         self._seen_ids.add(cid_str)
         return conversation
