@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from semtel_core import storage
+from semtel_core.classify.lock import partition_lock
 from semtel_core.classify.partition import OnProgress, classify_partition, write_partition
 from semtel_core.classify.staging import bucket_name
 from semtel_core.config import Settings
@@ -65,18 +66,20 @@ def classify_bucket(
 ) -> BucketSummary:
     """Classify one bucket's conversations and write ``results/bucket=NNNNN.parquet``."""
     path = results_file(job.output_dir, bucket)
-    result = classify_partition(
-        conversations,
-        job.classifiers,
-        job.settings,
-        run_id=job.run_id,
-        checkpoint_dir=job.checkpoint_dir(bucket),
-        cache_files=[path],
-        strategy=job.strategy,
-        share=job.share,
-        on_progress=on_progress,
-    )
-    write_partition(result, path, job.checkpoint_dir(bucket))
+    # One process per partition: a rerun started while another still classifies it would pay twice.
+    with partition_lock(job.checkpoint_dir(bucket)):
+        result = classify_partition(
+            conversations,
+            job.classifiers,
+            job.settings,
+            run_id=job.run_id,
+            checkpoint_dir=job.checkpoint_dir(bucket),
+            cache_files=[path],
+            strategy=job.strategy,
+            share=job.share,
+            on_progress=on_progress,
+        )
+        write_partition(result, path, job.checkpoint_dir(bucket))
     table = result.results
     counters = result.counters
     return BucketSummary(

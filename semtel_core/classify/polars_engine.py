@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -24,6 +25,31 @@ def read_bucket(path: str) -> pa.Table:
     with fsspec.open(path, "rb") as fh:
         frame = pl.read_parquet(fh)
     return frame.to_arrow().cast(CONVERSATION_SCHEMA)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: a worker must not outlive the process that started it (a ``kill -9`` of the parent
+    would otherwise leave it calling the endpoint, paying for work a rerun pays for again). Linux: the kernel
+    sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); everywhere: a watchdog thread exits when the
+    parent changes, which also covers a parent that died before the first line here ran."""
+    import ctypes
+    import os
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def _watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=_watch, name="semtel-parent-watchdog", daemon=True).start()
 
 
 def _classify_file(bucket: int, path: str, job: BucketJob) -> BucketSummary:
@@ -50,7 +76,9 @@ def run_polars(
     job = dataclasses.replace(job, share=workers)
     # spawn, not fork: the parent may hold threads (progress bar, an event loop thread) that fork would copy.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         # Biggest buckets first, so that the last one running is a small one.
         order = sorted(files, key=lambda b: -staged.rows_per_bucket[b])
         futures = [pool.submit(_classify_file, b, files[b], job) for b in order]
