@@ -37,6 +37,9 @@ from semtel_core.schema.results import RESULT_SCHEMA
 logger = logging.getLogger(__name__)
 RESULTS_FILE = "results.parquet"
 FALLBACK_DIR = "_fallback"
+# The online fallback's rows, kept with the run's state: a second collect (to another --output, say) reuses
+# them instead of paying the fallback calls again.
+FALLBACK_RESULTS = "fallback_results.parquet"
 
 
 class CostLine(BaseModel):
@@ -158,6 +161,8 @@ def _fallback(
     already paid for come back from the journals of an interrupted collect or an earlier results file."""
     rows: list[HashRow] = []
     checkpoint_dir = storage.join(state.state_dir, FALLBACK_DIR)
+    kept = storage.join(state.state_dir, FALLBACK_RESULTS)
+    caches = [p for p in (kept, results_path) if _exists(p)]
     for names, hashes in sorted(mapper.fallback.items()):
         ids = [cid for h in sorted(hashes) for cid in groups[h]]
         subset = table.filter(pc.is_in(table["conversation_id"], value_set=pa.array(ids, pa.string())))
@@ -169,9 +174,12 @@ def _fallback(
             run_id=state.run_id,
             checkpoint_dir=checkpoint_dir,
             strategy=settings.batch.fallback_strategy,
-            cache_files=[results_path] if _exists(results_path) else [],
+            cache_files=caches,
         )
         rows += result.results.to_pylist()
+    if rows:
+        with storage.atomic_open(kept) as fh:
+            pq.write_table(pa.Table.from_pylist(rows, schema=RESULT_SCHEMA), fh, compression="zstd")
     return rows
 
 

@@ -37,17 +37,31 @@ batch_app = typer.Typer(help="Provider Batch API: submit, status, collect, cance
 STATE_OPTION = typer.Option(..., "--state", "-s", help="State directory of the run (one per partition).")
 
 
-def _read_partition(inputs: list[str], settings: Settings) -> pa.Table:
+def _read_partition(inputs: list[str], settings: Settings, state_dir: str) -> pa.Table:
+    """The accepted conversations; rejected rows go to ``<state dir>/rejects.parquet`` with their reasons."""
     import pyarrow as pa
 
+    from semtel_core import storage
     from semtel_core.ingest.rejects import Reject
     from semtel_core.ingest.scan import ScanCounts, scan
-    from semtel_core.schema.arrow import CONVERSATION_SCHEMA
+    from semtel_core.schema.arrow import CONVERSATION_SCHEMA, REJECT_SCHEMA
+    from semtel_core.storage import RowSink
 
     counts = ScanCounts()
-    rows = [item.to_row() for item in scan(inputs, settings.input, counts) if not isinstance(item, Reject)]
+    rows = []
+    rejects_path = storage.join(state_dir, "rejects.parquet")
+    with RowSink(rejects_path, REJECT_SCHEMA, settings.input.chunk_rows) as rejects:
+        for item in scan(inputs, settings.input, counts):
+            if isinstance(item, Reject):
+                rejects.add(item.to_row())
+            else:
+                rows.append(item.to_row())
     if counts.rejected_total:
-        console.print(f"{counts.rejected_total} input rows rejected: {dict(counts.rejected)} (not submitted)")
+        console.print(
+            f"{counts.rejected_total} input rows rejected: {dict(counts.rejected)} (not submitted); "
+            f"each with its reason in {rejects_path}",
+            soft_wrap=True,
+        )
     return pa.Table.from_pylist(rows, schema=CONVERSATION_SCHEMA)
 
 
@@ -143,7 +157,7 @@ def submit_cmd(
     _quiet_http_logs()
     settings = settings_from(config)
     names = [n.strip() for n in classifiers.split(",") if n.strip()] if classifiers else None
-    table = _read_partition(inputs, settings)
+    table = _read_partition(inputs, settings, state_dir)
     if not wait:
         from semtel_core.batch.submission import submit
 

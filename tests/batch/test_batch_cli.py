@@ -30,6 +30,26 @@ def _inputs(tmp_path: Path, n: int) -> Path:
     return path
 
 
+def _attempts(base_url: str) -> int:
+    import httpx2
+
+    return int(httpx2.get(f"{base_url}/_stats").json()["totals"]["attempts"])
+
+
+def test_submit_writes_its_rejects_where_a_user_can_read_them(tmp_path: Path) -> None:
+    with running_endpoint(*FAST_BATCHES) as url:
+        inputs = _inputs(tmp_path, 4)
+        inputs.write_bytes(inputs.read_bytes() + b"{not json\n")
+        state = tmp_path / "state"
+        submitted = runner.invoke(
+            app, ["batch", "submit", "-i", str(inputs), "-s", str(state), "-c", str(_config(tmp_path, url))]
+        )
+        assert submitted.exit_code == 0, submitted.output
+        assert "rejects.parquet" in submitted.output
+        rejects = pq.read_table(state / "rejects.parquet").to_pylist()
+        assert [r["reason"] for r in rejects] == ["invalid_json"]
+
+
 def _config(tmp_path: Path, base_url: str) -> Path:
     config = {
         "endpoints": [{"name": "local", "base_url": base_url, "model": "instant", "api_key": "cli-key"}],
@@ -58,6 +78,19 @@ def test_submit_status_collect(tmp_path: Path) -> None:
         assert collected.exit_code == 0, collected.output
         assert "batch_expired" in collected.output and "online" in collected.output
         assert pq.read_table(output).num_rows == 16
+        # A second collect to another file reuses the online fallback's rows kept in the state: no call paid twice.
+        paid = _attempts(url)
+        other = tmp_path / "again.parquet"
+        collected_again = runner.invoke(
+            app, ["batch", "collect", "-s", state, "-o", str(other), "-c", str(config)]
+        )
+        assert collected_again.exit_code == 0, collected_again.output
+        assert _attempts(url) == paid
+        columns = ["conversation_id", "classifier", "label", "strategy"]
+        key = [("conversation_id", "ascending"), ("classifier", "ascending")]
+        assert pq.read_table(other, columns=columns).sort_by(key) == pq.read_table(
+            output, columns=columns
+        ).sort_by(key)
         again = runner.invoke(app, ["batch", "submit", "-i", str(inputs), "-s", state, "-c", str(config)])
         assert again.exit_code == 0 and "re-attached" not in again.output  # the id was in the state
 
