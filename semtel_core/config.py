@@ -113,6 +113,12 @@ class ClientSettings(_Section):
     )
     breaker_failures: int = Field(default=5, ge=1, description="consecutive failures that open the breaker")
     breaker_cooldown_s: float = Field(default=10.0, gt=0)
+    outage_s: float = Field(
+        default=180.0,
+        gt=0,
+        description="every endpoint's breaker open this long: the client stops (error rows naming the cause) and "
+        "the step raises an LLMError, instead of each request waiting out its deadline",
+    )
     log_every_s: float = Field(default=30.0, gt=0)
 
     @model_validator(mode="after")

@@ -16,6 +16,7 @@ from semtel_core.classify.lock import partition_lock
 from semtel_core.classify.partition import OnProgress, classify_partition, write_partition
 from semtel_core.classify.staging import bucket_name
 from semtel_core.config import Settings
+from semtel_core.errors import EndpointUnavailableError
 
 RESULTS_DIR = "results"
 CHECKPOINT_DIR = "_checkpoints"
@@ -80,6 +81,10 @@ def classify_bucket(
             on_progress=on_progress,
         )
         write_partition(result, path, job.checkpoint_dir(bucket))
+    outage = result.client_stats.get("outage")
+    if outage:
+        # The rows are written (status error, each naming the cause): a rerun or an Airflow retry redoes them.
+        raise EndpointUnavailableError(f"bucket {bucket}: {outage}", bucket=bucket, results_path=path)
     table = result.results
     counters = result.counters
     return BucketSummary(

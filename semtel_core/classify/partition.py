@@ -272,6 +272,7 @@ def classify_partition(
             )
             await _run_strategies(plans, ctx)
             stats.update(client.stats().as_dict())
+            stats["outage"] = client.outage
 
     try:
         run_sync(go)

@@ -7,9 +7,12 @@ the limiter and the concurrency controller deal with it). Each failed probe doub
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Literal
+
+log = logging.getLogger(__name__)
 
 BreakerState = Literal["closed", "open", "half_open"]
 
@@ -22,7 +25,11 @@ class CircuitBreaker:
         cooldown_s: float,
         max_cooldown_s: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
+        name: str = "endpoint",
     ) -> None:
+        self.name = name
+        # When the current run of failures began (first opening); None while healthy. The pool's outage clock.
+        self.down_since: float | None = None
         self._threshold = failure_threshold
         self._base_cooldown = cooldown_s
         self._max_cooldown = max_cooldown_s
@@ -57,6 +64,9 @@ class CircuitBreaker:
         return True
 
     def on_success(self) -> None:
+        if self._state != "closed":
+            log.warning("endpoint %s: circuit breaker closed, the endpoint answers again", self.name)
+        self.down_since = None
         self._failures = 0
         self._probe_in_flight = False
         self._cooldown = self._base_cooldown
@@ -78,5 +88,14 @@ class CircuitBreaker:
 
     def _open(self) -> None:
         self._state = "open"
-        self._open_until = self._clock() + self._cooldown
+        now = self._clock()
+        self._open_until = now + self._cooldown
         self.times_opened += 1
+        if self.down_since is None:
+            self.down_since = now
+        log.warning(
+            "endpoint %s: circuit breaker open for %.0fs after repeated failures (down for %.0fs)",
+            self.name,
+            self._cooldown,
+            now - self.down_since,
+        )

@@ -82,7 +82,8 @@ class LLMClient:
         self.settings = settings or ClientSettings()
         self._prices = dict(prices or {})
         self._pool = Pool(
-            [build_state(e, self.settings, key_resolver, share, sdk_factory) for e in endpoints]
+            [build_state(e, self.settings, key_resolver, share, sdk_factory) for e in endpoints],
+            outage_s=self.settings.outage_s,
         )
         self._backoff = Backoff(
             self.settings.backoff_base_s, self.settings.backoff_max_s, self.settings.retry_after_cap_s
@@ -90,6 +91,8 @@ class LLMClient:
         self._rng = random.Random(seed)
         self._accounting = Accounting()
         self._last_log = time.monotonic()
+        # Set once every endpoint has been down for settings.outage_s: every request then fails at once.
+        self.outage: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMClient:
@@ -128,17 +131,38 @@ class LLMClient:
         self._maybe_log()
         return result
 
+    def _outage_failure(self, run: _Run) -> Failure | None:
+        if self.outage is None:
+            down = self._pool.down_for(time.monotonic())
+            if down < self.settings.outage_s:
+                return None
+            last = f"; last failure: {run.last.reason}" if run.last else ""
+            self.outage = (
+                f"outage: every endpoint of the pool ({', '.join(s.name for s in self._pool.states)}) has been "
+                f"unavailable for {down:.0f}s (client.outage_s {self.settings.outage_s:.0f}){last}"
+            )
+            logger.error("llm client: %s; failing every remaining request", self.outage)
+        return Failure("outage", self.outage, "EndpointOutage")
+
     async def _run(self, run: _Run) -> CallResult:
         while run.attempts < self.settings.max_attempts:
+            outage = self._outage_failure(run)
+            if outage is not None:
+                return self._error(run, outage)
             outcome = await self._attempt(run)
             if isinstance(outcome, _Success):
                 return self._ok(run, outcome)
-            if outcome.kind != "skip":
+            if outcome.kind not in ("skip", "unavailable") or run.last is None:
                 run.last = outcome
             if outcome.kind == "context_length" and await self._retruncate(run):
                 continue
             if not outcome.retryable:
                 return self._error(run, outcome)
+            if self._backoff.too_long(outcome):
+                wait = outcome.headers.retry_after_s
+                return self._error(
+                    run, outcome, gave_up=f"server asked to wait {wait:.0f}s > retry_after_cap_s"
+                )
             delay = self._retry_delay(run, outcome)
             if time.monotonic() + delay >= run.deadline:
                 return self._error(run, outcome, gave_up="deadline")
@@ -148,9 +172,19 @@ class LLMClient:
 
     async def _attempt(self, run: _Run) -> _Success | Failure:
         left = run.deadline - time.monotonic()
-        state = await self._pool.acquire(run.tokens, run.avoid, timeout=max(left, 0.0))
+        # Behind open breakers, wait one cooldown (not the whole deadline): that wait counts as an attempt, so a
+        # dead pool ends requests in max_attempts cooldowns, and the outage clock is read again in between.
+        blocked = self._pool.until_an_endpoint_may_send()
+        wait = min(left, blocked + 0.05) if blocked > 0 else left
+        state = await self._pool.acquire(run.tokens, run.avoid, timeout=max(wait, 0.0))
         if state is None:
-            return _deadline_failure(run, "no endpoint of the pool became available before the deadline")
+            outage = self._outage_failure(run)
+            if outage is not None:
+                return outage
+            if time.monotonic() >= run.deadline:
+                return _deadline_failure(run, "no endpoint of the pool became available before the deadline")
+            run.attempts += 1
+            return Failure("unavailable", "every endpoint's circuit breaker is open", "EndpointUnavailable")
         try:
             wait = state.limiter.reserve(run.tokens)
             if time.monotonic() + wait >= run.deadline:
@@ -161,9 +195,10 @@ class LLMClient:
             except asyncio.CancelledError:
                 state.limiter.release(run.tokens)
                 raise
-            if not state.breaker.begin():
+            outage = self._outage_failure(run)
+            if outage is not None or not state.breaker.begin():
                 state.limiter.release(run.tokens)
-                return _skip_failure()
+                return outage or _skip_failure()
             return await self._send(state, run)
         finally:
             state.concurrency.release()
@@ -246,7 +281,7 @@ class LLMClient:
         run.last_endpoint = state
 
     def _retry_delay(self, run: _Run, failure: Failure) -> float:
-        if failure.kind == "skip":
+        if failure.kind in ("skip", "unavailable"):
             return 0.0
         if failure.kind == "connection" and len(self._pool.states) > 1:
             return 0.0  # fail over at once; the breaker keeps a dead endpoint out of the way

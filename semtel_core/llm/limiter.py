@@ -10,6 +10,8 @@ waiters are served in arrival order without polling.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import math
 import re
 import time
@@ -130,6 +132,7 @@ class RateLimitHeaders:
     remaining_requests: float | None = None
     remaining_tokens: float | None = None
     retry_after_s: float | None = None
+    should_retry: bool | None = None  # x-should-retry: the server's own word, as the openai SDK reads it
 
     @classmethod
     def parse(cls, headers: Mapping[str, str]) -> RateLimitHeaders:
@@ -140,6 +143,7 @@ class RateLimitHeaders:
             remaining_requests=_number(lower.get("x-ratelimit-remaining-requests")),
             remaining_tokens=_number(lower.get("x-ratelimit-remaining-tokens")),
             retry_after_s=_retry_after(lower),
+            should_retry={"true": True, "false": False}.get(lower.get("x-should-retry", "").strip().lower()),
         )
 
 
@@ -160,8 +164,19 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     if millis is not None:
         return millis / 1000.0
     seconds = headers.get("retry-after")
-    # An HTTP-date retry-after is legal but no LLM provider sends one; it is ignored (backoff applies).
-    return parse_duration(seconds) if seconds is not None else None
+    if seconds is None:
+        return None
+    parsed = parse_duration(seconds)
+    if parsed is not None:
+        return parsed
+    # The HTTP-date form (RFC 9110), as the openai SDK honours it: seconds from now, never negative.
+    try:
+        when = email.utils.parsedate_to_datetime(seconds)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
 
 
 def _number(text: str | None) -> float | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import time
 from dataclasses import dataclass, field
 
 import openai
@@ -112,7 +113,9 @@ def build_state(
             backoff_ratio=client.backoff_ratio,
         ),
         breaker=CircuitBreaker(
-            failure_threshold=client.breaker_failures, cooldown_s=client.breaker_cooldown_s
+            failure_threshold=client.breaker_failures,
+            cooldown_s=client.breaker_cooldown_s,
+            name=endpoint.name,
         ),
         key_resolver=key_resolver,
         sdk_factory=sdk_factory,
@@ -122,17 +125,38 @@ def build_state(
 class Pool:
     """The endpoints of one client and the wait for a free slot on any of them."""
 
-    def __init__(self, states: list[EndpointState]) -> None:
+    def __init__(self, states: list[EndpointState], outage_s: float = float("inf")) -> None:
         self.states = states
+        self.outage_s = outage_s
         self._room = asyncio.Event()
         for state in states:
             state.concurrency.on_room = self._room.set
 
+    def down_for(self, now: float) -> float:
+        """Seconds every endpoint has been down (breaker not closed) without a break; 0 while one is healthy."""
+        since = [s.breaker.down_since for s in self.states if s.breaker.state != "closed"]
+        if len(since) < len(self.states) or any(t is None for t in since):
+            return 0.0
+        return now - max(t for t in since if t is not None)
+
+    def in_outage(self) -> bool:
+        return self.down_for(time.monotonic()) >= self.outage_s
+
+    def until_an_endpoint_may_send(self) -> float:
+        """Seconds until some breaker may let a request through (0 when one does now; a short poll while a
+        half-open probe is out)."""
+        if any(s.breaker.available() for s in self.states):
+            return 0.0
+        return min(s.breaker.seconds_until_available() for s in self.states) or 0.5
+
     async def acquire(self, tokens: int, avoid: EndpointState | None, timeout: float) -> EndpointState | None:
-        """Take a concurrency slot on the best endpoint, waiting up to ``timeout`` s; ``None`` on timeout."""
+        """Take a concurrency slot on the best endpoint, waiting up to ``timeout`` s; ``None`` on timeout, or at
+        once when every endpoint has been down for ``outage_s`` (checked at least every second while waiting)."""
         loop = asyncio.get_running_loop()
         give_up = loop.time() + timeout
         while True:
+            if self.in_outage():
+                return None
             state, wait = choose(self.states, tokens, avoid)
             if state is not None and state.try_acquire():
                 return state
@@ -141,7 +165,7 @@ class Pool:
                 return None
             self._room.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._room.wait(), timeout=min(wait, left))
+                await asyncio.wait_for(self._room.wait(), timeout=min(wait, left, 1.0))
 
     async def aclose(self) -> None:
         for state in self.states:

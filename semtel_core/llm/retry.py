@@ -16,10 +16,21 @@ import openai
 from semtel_core.llm.limiter import RateLimitHeaders
 
 FailureKind = Literal[
-    "rate_limited", "timeout", "connection", "server", "context_length", "fatal", "deadline", "skip"
+    "rate_limited",
+    "timeout",
+    "connection",
+    "server",
+    "context_length",
+    "fatal",
+    "deadline",
+    "skip",
+    "unavailable",
+    "outage",
 ]
 """``deadline``: our time budget ran out before an attempt could be made; ``skip``: the chosen endpoint's
-breaker opened while we waited for its rate limiter, so no attempt was made and we choose again."""
+breaker opened while we waited for its rate limiter, so no attempt was made and we choose again;
+``unavailable``: every endpoint's breaker stayed open through a cooldown (counted as an attempt);
+``outage``: every endpoint has been down for ``client.outage_s``: the client stops."""
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 _CONTEXT_CODES = frozenset({"context_length_exceeded", "string_above_max_length"})
 _CONTEXT_PHRASES = ("maximum context length", "context_length_exceeded", "too many tokens")
@@ -38,7 +49,11 @@ class Failure:
 
     @property
     def retryable(self) -> bool:
-        return self.kind in ("rate_limited", "timeout", "connection", "server", "skip")
+        if self.kind in ("deadline", "outage"):
+            return False
+        if self.headers.should_retry is not None and self.kind != "skip":
+            return self.headers.should_retry  # the server's word wins, as in the openai SDK
+        return self.kind in ("rate_limited", "timeout", "connection", "server", "skip", "unavailable")
 
     @property
     def endpoint_unhealthy(self) -> bool:
@@ -90,6 +105,11 @@ class Backoff:
     base_s: float
     max_s: float
     retry_after_cap_s: float
+
+    def too_long(self, failure: Failure) -> bool:
+        """The server asks us to wait longer than we are willing to: give up now rather than hold the row."""
+        server = failure.headers.retry_after_s
+        return server is not None and server > self.retry_after_cap_s
 
     def delay(self, attempt: int, failure: Failure, rng: random.Random) -> float:
         """Seconds to wait after the ``attempt``-th failed attempt (1-based)."""

@@ -164,3 +164,38 @@ def test_cost_uses_the_price_table_and_client_settings_load() -> None:
     assert (settings.client.max_attempts, settings.client.initial_concurrency) == (3, 8)
     with pytest.raises(ConfigError, match="client"):
         load_settings(client={"min_concurrency": 10, "max_concurrency": 5})
+
+
+def _answering(status: int, headers: dict[str, str], hits: list[int]) -> Any:
+    def factory(endpoint: EndpointSettings, key: SecretStr | str) -> openai.AsyncOpenAI:
+        def server(request: httpx2.Request) -> httpx2.Response:
+            hits.append(1)
+            return httpx2.Response(status, json={"error": {"message": "busy"}}, headers=headers)
+
+        http = httpx2.AsyncClient(transport=httpx2.MockTransport(server))
+        return openai.AsyncOpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0, http_client=http)
+
+    return factory
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "attempts", "why"),
+    [
+        (503, {"x-should-retry": "false"}, 1, "503"),  # the server says a retry cannot help
+        (429, {"retry-after": "3600"}, 1, "server asked to wait 3600s > retry_after_cap_s"),
+        (400, {"x-should-retry": "true", "retry-after-ms": "1"}, 3, "400"),  # ... or that it can
+    ],
+)
+async def test_the_servers_retry_word_is_honoured(
+    status: int, headers: dict[str, str], attempts: int, why: str
+) -> None:
+    hits: list[int] = []
+    client_settings = ClientSettings(max_attempts=3, backoff_base_s=0.01, retry_after_cap_s=60)
+    async with LLMClient(
+        [EndpointSettings(name="e")], client_settings, sdk_factory=_answering(status, headers, hits)
+    ) as client:
+        result = await client.complete(
+            CallRequest(messages=[{"role": "user", "content": "hi"}], request_id="r")
+        )
+    assert (result.status, result.attempts, len(hits)) == ("error", attempts, attempts)
+    assert why in (result.reason or "")

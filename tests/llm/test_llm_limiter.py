@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import email.utils
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from llm_clock import ManualClock
 
@@ -117,7 +120,13 @@ def test_headers_are_parsed_like_openai_sends_them() -> None:
     )
     assert parsed == RateLimitHeaders(600, 150_000, 599, 149_000, 1.25)
     assert RateLimitHeaders.parse({"retry-after": "3"}).retry_after_s == 3.0
-    assert RateLimitHeaders.parse({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}).retry_after_s is None
+    # The HTTP-date form, as the openai SDK honours it: seconds from now (a past date: retry now).
+    assert RateLimitHeaders.parse({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}).retry_after_s == 0.0
+    soon = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 < RateLimitHeaders.parse({"retry-after": soon}).retry_after_s <= 30  # type: ignore[operator]
+    assert RateLimitHeaders.parse({"retry-after": "soon"}).retry_after_s is None
+    assert RateLimitHeaders.parse({"x-should-retry": "false"}).should_retry is False
+    assert RateLimitHeaders.parse({"X-Should-Retry": "true"}).should_retry is True
 
 
 @pytest.mark.parametrize(
