@@ -21,7 +21,7 @@ from semtel_core.pipeline.dag_test import DagTestRun, airflow_env, migrate, run_
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 # The run of logical date 2026-10-19 covers the week before it (CronDataIntervalTimetable).
-LOGICAL_DATE = datetime(2026, 10, 19, tzinfo=UTC)
+LOGICAL_DATE = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)  # a Wednesday: the week of Monday 2026-10-12
 
 
 def _dag_test(env: dict[str, str], conf: dict[str, object]) -> DagTestRun:
