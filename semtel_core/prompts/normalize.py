@@ -232,7 +232,15 @@ class OutputNormalizer:
         if prompt.style == "grader":
             raise ValueError("grader outputs are normalized with grades(raw, proposed)")
         if prompt.style == "batched":
-            return self.batch(raw, prompt.conversation_ids, prompt.classifiers)
+            # The prompt named its conversations c1..cN; results go back to their real ids.
+            out = self.batch(raw, prompt.prompt_ids, prompt.classifiers)
+            real = dict(zip(prompt.prompt_ids, prompt.conversation_ids, strict=True))
+            return out.model_copy(
+                update={
+                    "results": {real[alias]: labels for alias, labels in out.results.items()},
+                    "missing_ids": tuple(real[alias] for alias in out.missing_ids),
+                }
+            )
         (cid,) = prompt.conversation_ids
         return NormalizedOutput(results={cid: self.labels(raw, prompt.classifiers)}, raw_output=raw)
 

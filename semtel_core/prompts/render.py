@@ -43,6 +43,12 @@ class RenderedPrompt:
     template_version: str
 
     @property
+    def prompt_ids(self) -> tuple[str, ...]:
+        """What the prompt calls its conversations (``c1``, ``c2``, … in order): a conversation id never leaves
+        the machine, since an id may itself hold an e-mail address, a customer number or a name."""
+        return prompt_aliases(len(self.conversation_ids))
+
+    @property
     def prompt_version(self) -> str:
         """Hash of the template used and the versions of the classifiers it asks about."""
         parts = [self.template_version, *(f"{k}={v}" for k, v in sorted(self.classifier_versions.items()))]
@@ -51,6 +57,10 @@ class RenderedPrompt:
     def request_kwargs(self) -> dict[str, Any]:
         """The ``messages`` and ``response_format`` arguments of ``chat.completions.create``."""
         return {"messages": self.messages, "response_format": self.response_format}
+
+
+def prompt_aliases(count: int) -> tuple[str, ...]:
+    return tuple(f"c{i + 1}" for i in range(count))
 
 
 def estimate_prompt_tokens(messages: Sequence[Mapping[str, Any]], response_format: Mapping[str, Any]) -> int:
@@ -115,9 +125,9 @@ class PromptRenderer:
             found = self._structured[key] = _Structured(model, fmt, _schema_tokens(fmt))
         return found
 
-    def _block(self, conversation: Conversation) -> tuple[str, TruncationRecord]:
+    def _block(self, conversation: Conversation, alias: str = "c1") -> tuple[str, TruncationRecord]:
         turns, record = fit_conversation(conversation, self.budget)
-        return render_conversation_block(conversation.conversation_id, turns), record
+        return render_conversation_block(alias, turns), record
 
     def _finish(
         self,
@@ -177,8 +187,8 @@ class PromptRenderer:
         specs = self.registry.select(classifiers)
         blocks: list[str] = []
         records: dict[str, TruncationRecord] = {}
-        for conversation in conversations:
-            block, records[conversation.conversation_id] = self._block(conversation)
+        for conversation, alias in zip(conversations, prompt_aliases(len(conversations)), strict=True):
+            block, records[conversation.conversation_id] = self._block(conversation, alias)
             blocks.append(block)
         inputs = {"tasks": [s.definitions.template_task() for s in specs], "conversations": blocks}
         model = functools.partial(batched_model, [s.definitions for s in specs])

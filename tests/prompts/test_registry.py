@@ -51,8 +51,8 @@ def test_new_classifier_from_files_only_is_rendered_and_parsed(
     assert normalizer.labels('{"tone": "Casual"}', ["tone"])["tone"].label == "casual"
     out = normalizer.normalize(
         batched,
-        '{"results": [{"conversation_id": "c-7", "tone": "casual", "topic": "coding"},'
-        ' {"conversation_id": "c-8", "tone": "polite", "topic": "coding"}]}',
+        '{"results": [{"conversation_id": "c1", "tone": "casual", "topic": "coding"},'
+        ' {"conversation_id": "c2", "tone": "polite", "topic": "coding"}]}',
     )
     assert out.results["c-8"]["tone"].label == "formal"
     assert out.results["c-8"]["tone"].repairs == ("synonym",)

@@ -27,7 +27,7 @@ def test_single_prompt(renderer: PromptRenderer, make_conversation: Conversation
     assert [m["role"] for m in prompt.messages] == ["system", "user"]
     assert prompt.messages[0]["content"].count("\n- ") == len(renderer.registry.get("topic").labels)
     (block,) = extract_conversation_blocks(prompt.messages[1]["content"])
-    assert block.conversation_id == "c-1"
+    assert block.conversation_id == "c1"
     assert block.turns[1] == ("assistant", "Use reversed() or slicing: xs[::-1].")
     fmt = prompt.response_format
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
@@ -56,7 +56,7 @@ def test_batched_prompt_holds_every_conversation_in_order(
     conversations = [make_conversation(f"c-{i}", f"question {i}") for i in range(7)]
     prompt = renderer.batched(conversations, ["topic", "satisfaction"])
     blocks = extract_conversation_blocks(_prompt_text(prompt.messages))
-    assert [b.conversation_id for b in blocks] == [f"c-{i}" for i in range(7)]
+    assert [b.conversation_id for b in blocks] == [f"c{i + 1}" for i in range(7)]  # aliases, in order
     assert prompt.conversation_ids == tuple(f"c-{i}" for i in range(7))
     assert set(prompt.truncation) == set(prompt.conversation_ids)
     item = prompt.response_format["json_schema"]["schema"]["properties"]["results"]["items"]

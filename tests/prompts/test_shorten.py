@@ -39,8 +39,8 @@ def test_shorten_rerenders_every_block_under_the_retry_budget(
 
     assert sent.prompt is not first and messages == sent.prompt.messages
     assert [b.conversation_id for m in messages for b in extract_conversation_blocks(m["content"])] == [
-        "long",
-        "short",
+        "c1",
+        "c2",
     ]
     long_record, short_record = sent.prompt.truncation["long"], sent.prompt.truncation["short"]
     assert long_record.limit == short_record.limit < 2048 and long_record.truncated
