@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel
 
 from semtel_core import storage
-from semtel_core.batch.custom_id import decode
+from semtel_core.batch.custom_id import RequestKey, decode
 from semtel_core.batch.provider import batch_endpoint, download, sync_client
 from semtel_core.batch.requests import group_by_content
 from semtel_core.batch.results import FileResults, answered_rows, call_of
@@ -103,6 +103,7 @@ class _Mapper:
         registry = ClassifierRegistry.from_settings(settings)
         self.normalizer = OutputNormalizer.from_settings(registry, settings)
         self.truncation: dict[str, str] = orjson.loads(_read(storage.join(state.state_dir, TRUNCATION_FILE)))
+        self.groups = groups
         self.hash_of = {ids[0]: h for h, ids in groups.items()}
         self.state, self.settings = state, settings
         self.rows: list[HashRow] = []
@@ -111,9 +112,13 @@ class _Mapper:
         self.missing = 0
         self.answered = 0
 
+    def _content(self, key: RequestKey) -> str:
+        """The content hash a request is about (``st1`` runs named their representative conversation)."""
+        return key.ref if key.ref in self.groups else self.hash_of[key.ref]
+
     def _online(self, custom_id: str, reason: str) -> None:
         key = decode(custom_id)
-        self.fallback.setdefault(key.names, set()).add(self.hash_of[key.conversation_id])
+        self.fallback.setdefault(key.names, set()).add(self._content(key))
         self.failed[reason] += 1
 
     def map(self, custom_id: str, files: FileResults) -> None:
@@ -132,9 +137,12 @@ class _Mapper:
             self._online(custom_id, "malformed_response")
             return
         self.answered += 1
-        content_hash = self.hash_of[key.conversation_id]
-        truncation = self.truncation.get(key.conversation_id)
-        self.rows += answered_rows(key, content_hash, call, self.normalizer, truncation, self.state.run_id)
+        content_hash = self._content(key)
+        truncation = self.truncation.get(key.ref)
+        representative = self.groups[content_hash][0]
+        self.rows += answered_rows(
+            key, content_hash, representative, call, self.normalizer, truncation, self.state.run_id
+        )
 
 
 def _expand(rows: Sequence[HashRow], groups: dict[str, list[str]]) -> list[HashRow]:

@@ -60,8 +60,8 @@ def _prompts(
         yield renderer.multi_task(conversation, names)
 
 
-def _line(prompt: RenderedPrompt, conversation_id: str, model: str, settings: Settings) -> bytes:
-    custom_id = encode(conversation_id, [(n, prompt.classifier_versions[n]) for n in prompt.classifiers])
+def _line(prompt: RenderedPrompt, content_hash: str, model: str, settings: Settings) -> bytes:
+    custom_id = encode(content_hash, [(n, prompt.classifier_versions[n]) for n in prompt.classifiers])
     body = {
         "model": model,
         "messages": prompt.messages,
@@ -84,13 +84,11 @@ def build_requests(
     groups = group_by_content(convs)
     lines: list[bytes] = []
     truncation: dict[str, str] = {}
-    for ids in sorted(groups.values(), key=lambda ids: ids[0]):
+    for content_hash, ids in sorted(groups.items(), key=lambda item: item[1][0]):
         conversation = by_id[ids[0]]
         for prompt in _prompts(renderer, conversation, classifiers, settings.batch.request_style):
-            lines.append(_line(prompt, conversation.conversation_id, model, settings))
-            truncation[conversation.conversation_id] = prompt.truncation[
-                conversation.conversation_id
-            ].model_dump_json()
+            lines.append(_line(prompt, content_hash, model, settings))
+            truncation[content_hash] = prompt.truncation[conversation.conversation_id].model_dump_json()
     return BuiltRequests(lines, groups, truncation)
 
 

@@ -87,13 +87,14 @@ def call_of(
 def answered_rows(
     key: RequestKey,
     content_hash: str,
+    cid: str,
     call: CallResult,
     normalizer: OutputNormalizer,
     truncation: str | None,
     run_id: str,
 ) -> list[HashRow]:
-    """One row per classifier of the request, normalized like an online answer."""
-    cid = key.conversation_id
+    """One row per classifier of the request (about ``cid``, its content's representative), normalized like an
+    online answer."""
     labels = normalizer.labels(call.content or "", key.names)
     records = {cid: TruncationRecord.model_validate_json(truncation)} if truncation else {}
     return call_rows(

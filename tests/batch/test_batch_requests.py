@@ -14,15 +14,16 @@ from semtel_core.errors import BatchError
 pytestmark = [pytest.mark.unit]
 
 
-@pytest.mark.parametrize("cid", ["s-0001", "a|b,c@d", "100%", "ünï cödé/🙂", ""])
-def test_custom_id_round_trips_any_conversation_id(cid: str) -> None:
+@pytest.mark.parametrize("ref", ["s-0001", "a|b,c@d", "100%", "ünï cödé/🙂", ""])
+def test_custom_id_round_trips_any_ref(ref: str) -> None:
     pairs = [("topic", "a3da30b19f6a29df"), ("satisfaction", "96a033348c3d5a01")]
-    key = decode(encode(cid, pairs))
-    assert key.conversation_id == cid and key.classifiers == tuple(pairs)
+    key = decode(encode(ref, pairs))
+    assert key.ref == ref and key.classifiers == tuple(pairs)
     assert key.names == ("topic", "satisfaction")
+    assert decode("st1|s-0001|topic@a3da30b19f6a29df").ref == "s-0001"  # runs submitted before still decode
 
 
-@pytest.mark.parametrize("foreign", ["req-1", "st1|x", "st1|x|topic", "st2|x|topic@1", "st1|x|@v"])
+@pytest.mark.parametrize("foreign", ["req-1", "st1|x", "st1|x|topic", "st3|x|topic@1", "st1|x|@v"])
 def test_foreign_custom_ids_are_refused(foreign: str) -> None:
     with pytest.raises(BatchError):
         decode(foreign)
@@ -37,12 +38,16 @@ def test_requests_ask_each_content_once_in_a_stable_order() -> None:
     )
     assert first.lines == again.lines  # input order does not matter: the fingerprint is stable
     assert len(first.lines) == 6  # 8 conversations, 6 distinct contents, one multi-task request each
-    ids = [decode(orjson.loads(line)["custom_id"]).conversation_id for line in first.lines]
-    assert ids == sorted(ids) and {"dup-000", "dup-001"} <= set(ids)  # the smallest id represents a content
+    refs = [decode(orjson.loads(line)["custom_id"]).ref for line in first.lines]
+    hashes = table.column("content_hash").to_pylist()
+    assert set(refs) == set(hashes) and len(refs) == 6  # content hashes, never conversation ids
+    assert not any(
+        cid in line.decode() for line in first.lines for cid in table.column("conversation_id").to_pylist()
+    )
     body = orjson.loads(first.lines[0])["body"]
     assert body["model"] == "instant" and body["response_format"]["type"] == "json_schema"
     assert body["max_tokens"] == 16 + 2 * settings.classify.label_max_tokens
-    assert set(first.truncation) == set(ids)
+    assert set(first.truncation) == set(refs)
 
 
 def test_single_style_makes_one_request_per_classifier() -> None:
