@@ -18,7 +18,8 @@ from semtel_core.config import Settings
 from semtel_core.ingest.formats import InputFormat
 from semtel_core.ingest.rejects import Reject
 from semtel_core.ingest.scan import ScanCounts, reconcile, scan
-from semtel_core.privacy import Scrubber, build_scrubber, scrub_conversation
+from semtel_core.privacy import build_scrubber, scrub_conversation
+from semtel_core.privacy.outbound import Outbound
 from semtel_core.sampling import in_sample
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA, REJECT_SCHEMA
 from semtel_core.schema.conversation import Conversation
@@ -46,18 +47,6 @@ class ExtractSummary(BaseModel):
     rejects_path: str
 
 
-def _scrub_reject(reject: Reject, scrubber: Scrubber | None) -> Reject:
-    if scrubber is None or not reject.excerpt:
-        return reject
-    return Reject(
-        reject.location,
-        reject.reason,
-        reject.detail,
-        reject.conversation_id,
-        scrubber.scrub(reject.excerpt).text,
-    )
-
-
 def _in_window(conv: Conversation, window: tuple[datetime, datetime] | None) -> bool:
     if window is None:
         return True
@@ -75,6 +64,7 @@ def extract(
 ) -> ExtractSummary:
     """Run the extract step; ``window`` = [start, end) keeps only conversations timestamped inside it."""
     scrubber = build_scrubber(settings.privacy) if settings.privacy.enabled else None
+    outbound = Outbound(settings.privacy)  # reject rows: id, detail and excerpt scrubbed
     counts = ScanCounts()
     outside = not_sampled = 0
     hashes: set[str] = set()
@@ -88,7 +78,7 @@ def extract(
     ):
         for item in scan(inputs, settings.input, counts, fmt, on_bytes):
             if isinstance(item, Reject):
-                rejected.add(_scrub_reject(item, scrubber).to_row())
+                rejected.add(item.to_row(outbound.text))
             elif not _in_window(item, window):
                 outside += 1
             elif not in_sample(item.conversation_id, settings.sampling.rate, settings.sampling.salt):

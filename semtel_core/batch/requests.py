@@ -19,6 +19,7 @@ from semtel_core.batch.custom_id import encode
 from semtel_core.classify.partition import conversations_from_arrow
 from semtel_core.config import Settings
 from semtel_core.errors import BatchError
+from semtel_core.privacy.outbound import Outbound
 from semtel_core.prompts import ClassifierRegistry, PromptRenderer, TokenBudget
 from semtel_core.prompts.render import RenderedPrompt
 from semtel_core.schema.conversation import Conversation
@@ -60,11 +61,13 @@ def _prompts(
         yield renderer.multi_task(conversation, names)
 
 
-def _line(prompt: RenderedPrompt, content_hash: str, model: str, settings: Settings) -> bytes:
+def _line(
+    prompt: RenderedPrompt, content_hash: str, model: str, settings: Settings, outbound: Outbound
+) -> bytes:
     custom_id = encode(content_hash, [(n, prompt.classifier_versions[n]) for n in prompt.classifiers])
     body = {
         "model": model,
-        "messages": prompt.messages,
+        "messages": outbound.messages(prompt.messages),  # the upload leaves the machine: scrubbed here
         "response_format": prompt.response_format,
         "temperature": settings.classify.temperature,
         "max_tokens": max_tokens(settings, len(prompt.classifiers)),
@@ -84,10 +87,11 @@ def build_requests(
     groups = group_by_content(convs)
     lines: list[bytes] = []
     truncation: dict[str, str] = {}
+    outbound = Outbound(settings.privacy)
     for content_hash, ids in sorted(groups.items(), key=lambda item: item[1][0]):
         conversation = by_id[ids[0]]
         for prompt in _prompts(renderer, conversation, classifiers, settings.batch.request_style):
-            lines.append(_line(prompt, content_hash, model, settings))
+            lines.append(_line(prompt, content_hash, model, settings, outbound))
             truncation[content_hash] = prompt.truncation[conversation.conversation_id].model_dump_json()
     return BuiltRequests(lines, groups, truncation)
 

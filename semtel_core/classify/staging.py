@@ -21,6 +21,7 @@ from semtel_core.errors import InputFileError
 from semtel_core.ingest.formats import InputFormat
 from semtel_core.ingest.rejects import Reject
 from semtel_core.ingest.scan import ScanCounts, reconcile, scan
+from semtel_core.privacy.outbound import Outbound
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA, REJECT_SCHEMA
 from semtel_core.storage import RowSink
 
@@ -86,12 +87,13 @@ def stage_input(
     chunk = max(64, settings.input.chunk_rows // buckets)
     sinks = [RowSink(staged_file(output_dir, b), CONVERSATION_SCHEMA, chunk) for b in range(buckets)]
     counts = ScanCounts()
+    outbound = Outbound(settings.privacy)  # reject rows: id, detail and excerpt scrubbed
     rejects_path = storage.join(output_dir, REJECTS_FILE)
     try:
         with RowSink(rejects_path, REJECT_SCHEMA, settings.input.chunk_rows) as rejects:
             for item in scan(inputs, settings.input, counts, fmt, on_bytes):
                 if isinstance(item, Reject):
-                    rejects.add(item.to_row())
+                    rejects.add(item.to_row(outbound.text))
                 else:
                     row = item.to_row()
                     sinks[bucket_of(row["content_hash"], buckets)].add(row)

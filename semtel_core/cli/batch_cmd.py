@@ -17,7 +17,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, settings_from
+from semtel_core.cli.common import CONFIG_OPTION, NO_SCRUB_OPTION, clean_errors, console, out, settings_from
 
 
 def _quiet_http_logs() -> None:
@@ -44,16 +44,18 @@ def _read_partition(inputs: list[str], settings: Settings, state_dir: str) -> pa
     from semtel_core import storage
     from semtel_core.ingest.rejects import Reject
     from semtel_core.ingest.scan import ScanCounts, scan
+    from semtel_core.privacy.outbound import Outbound
     from semtel_core.schema.arrow import CONVERSATION_SCHEMA, REJECT_SCHEMA
     from semtel_core.storage import RowSink
 
     counts = ScanCounts()
+    outbound = Outbound(settings.privacy)
     rows = []
     rejects_path = storage.join(state_dir, "rejects.parquet")
     with RowSink(rejects_path, REJECT_SCHEMA, settings.input.chunk_rows) as rejects:
         for item in scan(inputs, settings.input, counts):
             if isinstance(item, Reject):
-                rejects.add(item.to_row())
+                rejects.add(item.to_row(outbound.text))
             else:
                 rows.append(item.to_row())
     if counts.rejected_total:
@@ -151,11 +153,12 @@ def submit_cmd(
     wait: bool = typer.Option(False, "--wait", help="Wait for the batches and collect (Ctrl-C cancels)."),
     interval: float | None = typer.Option(None, "--interval", help="Seconds between polls (with --wait)."),
     output: str | None = typer.Option(None, "--output", "-o", help="Results file (with --wait)."),
+    no_scrub: bool = NO_SCRUB_OPTION,
     config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Submit a partition (re-attaches when STATE already holds this submission)."""
     _quiet_http_logs()
-    settings = settings_from(config)
+    settings = settings_from(config, no_scrub=no_scrub)
     names = [n.strip() for n in classifiers.split(",") if n.strip()] if classifiers else None
     table = _read_partition(inputs, settings, state_dir)
     if not wait:

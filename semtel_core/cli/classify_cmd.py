@@ -17,7 +17,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, settings_from
+from semtel_core.cli.common import CONFIG_OPTION, NO_SCRUB_OPTION, clean_errors, console, out, settings_from
 from semtel_core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -106,6 +106,7 @@ def classify(
     checkpoint_dir: str | None = typer.Option(
         None, "--checkpoint-dir", help="Where journals live; default: OUTPUT/_checkpoints (needs append)."
     ),
+    no_scrub: bool = NO_SCRUB_OPTION,
     config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Classify every conversation with every classifier; resumes from checkpoints after a crash."""
@@ -114,7 +115,7 @@ def classify(
     if not logging.getLogger().isEnabledFor(logging.DEBUG):  # one INFO line per HTTP request otherwise
         for name in ("httpx", "httpx2"):
             logging.getLogger(name).setLevel(logging.WARNING)
-    settings = settings_from(config)
+    settings = settings_from(config, no_scrub=no_scrub)
     if engine not in (None, "polars", "spark"):
         raise ConfigError(f"--engine must be polars or spark, got {engine!r}", field="classify.engine")
     names = [n.strip() for n in classifiers.split(",") if n.strip()] if classifiers else None

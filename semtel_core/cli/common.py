@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -35,8 +36,22 @@ CONFIG_OPTION: Any = typer.Option(
 )
 
 
-def settings_from(config: Path | None) -> Settings:
-    return load_settings(config)
+NO_SCRUB_OPTION = typer.Option(
+    False,
+    "--no-scrub",
+    help="Send text as is: no PII scrubbing in front of the endpoint (logged at WARNING). Only for data that "
+    "holds no personal data or was scrubbed elsewhere.",
+)
+
+
+def settings_from(config: Path | None, *, no_scrub: bool = False) -> Settings:
+    """The command's settings; ``no_scrub`` is the explicit, logged opt-out of PII scrubbing."""
+    if not no_scrub:
+        return load_settings(config)
+    logging.getLogger("semtel_core.cli").warning(
+        "--no-scrub: PII scrubbing is off for this command; conversation text goes to the endpoint as is"
+    )
+    return load_settings(config, privacy={"enabled": False})
 
 
 def clean_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -18,6 +18,7 @@ from semtel_core.cli.common import (
 from semtel_core.ingest.formats import InputFormat
 from semtel_core.ingest.rejects import Reject
 from semtel_core.ingest.scan import ScanCounts, reconcile, scan
+from semtel_core.privacy.outbound import Outbound
 from semtel_core.schema.arrow import REJECT_SCHEMA
 from semtel_core.storage import RowSink
 
@@ -39,13 +40,14 @@ def validate(
     """
     settings = settings_from(config)
     counts = ScanCounts()
+    outbound = Outbound(settings.privacy)  # reject rows hold raw text: scrubbed before they are written
     with (
         RowSink(rejects, REJECT_SCHEMA, settings.input.chunk_rows) as sink,
         byte_progress("validating", total_size(inputs)) as advance,
     ):
         for item in scan(inputs, settings.input, counts, fmt, advance):
             if isinstance(item, Reject):
-                sink.add(item.to_row())
+                sink.add(item.to_row(outbound.text))
     reconcile(counts.read, counts.accepted, sink.rows, step="validate", blank=counts.blank)
     _print_report(counts, sink.rows, rejects)
 

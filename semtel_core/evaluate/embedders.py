@@ -114,8 +114,11 @@ class EndpointEmbedder:
     ) -> None:
         import openai
 
+        from semtel_core.privacy.outbound import Outbound
+
         self.model = model
         self._batch_size = batch_size
+        self._outbound = Outbound()  # texts leave the machine: scrubbed like every chat request
         self._client = openai.OpenAI(
             base_url=endpoint.base_url,
             api_key=endpoint.resolved_api_key().get_secret_value(),
@@ -126,7 +129,7 @@ class EndpointEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         rows: list[list[float]] = []
         for start in range(0, len(texts), self._batch_size):
-            batch = list(texts[start : start + self._batch_size])
+            batch = [self._outbound.text(t) for t in texts[start : start + self._batch_size]]
             response = self._client.embeddings.create(model=self.model, input=batch, encoding_format="float")
             rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
         return unit_rows(np.asarray(rows, dtype=np.float32).reshape(len(texts), -1))

@@ -135,8 +135,12 @@ async def recheck(settings: Settings, units: Sequence[ReviewUnit]) -> Rechecker:
     grader_endpoint = endpoint_for(settings, settings.grader.grader_model)
     reclassify_endpoint = endpoint_for(settings, settings.grader.reclassify_model)
     async with (
-        LLMClient([grader_endpoint], settings.client, prices=settings.prices) as grader,
-        LLMClient([reclassify_endpoint], settings.client, prices=settings.prices) as reclassifier,
+        LLMClient(
+            [grader_endpoint], settings.client, prices=settings.prices, privacy=settings.privacy
+        ) as grader,
+        LLMClient(
+            [reclassify_endpoint], settings.client, prices=settings.prices, privacy=settings.privacy
+        ) as reclassifier,
     ):
         checker = Rechecker(settings, grader, reclassifier)
         await checker.run(units)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
+
+EXCERPT_CHARS = 300  # shown in a reject row, after scrubbing
+RAW_EXCERPT_CHARS = 4096  # kept until then: far more than any secret, so the cut at EXCERPT_CHARS is clean
 
 
 class RejectReason(StrEnum):
@@ -45,12 +49,17 @@ class Reject:
     conversation_id: str | None = None
     excerpt: str = ""
 
-    def to_row(self) -> dict[str, Any]:
+    def to_row(self, scrub: Callable[[str], str] | None) -> dict[str, Any]:
+        """The reject as a row. ``scrub`` (the PII scrubber; ``None`` only for an explicit opt-out) runs on the
+        id, the detail and the excerpt *before* the excerpt is cut to its shown length, so a secret that
+        straddles the cut cannot survive as a recognisable prefix."""
         loc = asdict(self.location)
+        clean = scrub or (lambda text: text)
+        shown = clean(self.excerpt)
         return {
             **loc,
-            "conversation_id": self.conversation_id,
+            "conversation_id": clean(self.conversation_id) if self.conversation_id is not None else None,
             "reason": self.reason.value,
-            "detail": self.detail,
-            "excerpt": self.excerpt,
+            "detail": clean(self.detail),
+            "excerpt": shown if len(shown) <= EXCERPT_CHARS else shown[:EXCERPT_CHARS] + "…",
         }

@@ -9,10 +9,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from semtel_core.config import InputSettings
-from semtel_core.ingest.rejects import Reject, RejectReason, SourceLocation
+from semtel_core.ingest.rejects import RAW_EXCERPT_CHARS, Reject, RejectReason, SourceLocation
 from semtel_core.schema.conversation import ROLES, Conversation, ConversationMetadata, Message
-
-_EXCERPT_CHARS = 300
 
 
 class _RowError(Exception):
@@ -23,7 +21,8 @@ class _RowError(Exception):
 
 
 def excerpt(text: str) -> str:
-    return text if len(text) <= _EXCERPT_CHARS else text[:_EXCERPT_CHARS] + "…"
+    """The start of a bad row, kept for its reject (scrubbed and cut to ``EXCERPT_CHARS`` when written)."""
+    return text[:RAW_EXCERPT_CHARS]
 
 
 def _parse_timestamp(value: Any) -> datetime | None:

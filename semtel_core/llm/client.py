@@ -22,13 +22,14 @@ from typing import Any, Self
 
 import openai
 
-from semtel_core.config import ClientSettings, EndpointSettings, Price, Settings
+from semtel_core.config import ClientSettings, EndpointSettings, Price, PrivacySettings, Settings
 from semtel_core.llm.accounting import Accounting, StatsSnapshot, cost_usd
 from semtel_core.llm.limiter import RateLimitHeaders
 from semtel_core.llm.pool import EndpointState, Pool, build_state
 from semtel_core.llm.retry import Backoff, Failure, classify
 from semtel_core.llm.sdk import KeyResolver, SdkFactory, build_sdk_client, default_key_resolver
 from semtel_core.llm.types import CallRequest, CallResult, Message, Usage
+from semtel_core.privacy.outbound import Outbound
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +77,13 @@ class LLMClient:
         key_resolver: KeyResolver = default_key_resolver,
         sdk_factory: SdkFactory = build_sdk_client,
         seed: int | None = None,
+        privacy: PrivacySettings | None = None,
     ) -> None:
         if not endpoints:
             raise ValueError("an LLM client needs at least one endpoint")
         self.settings = settings or ClientSettings()
+        # Every message is scrubbed right before it is sent (default: on), whatever path built it.
+        self.outbound = Outbound(privacy)
         self._prices = dict(prices or {})
         self._pool = Pool(
             [build_state(e, self.settings, key_resolver, share, sdk_factory) for e in endpoints],
@@ -96,7 +100,9 @@ class LLMClient:
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> LLMClient:
-        return cls(settings.endpoints, settings.client, prices=settings.prices, **kwargs)
+        return cls(
+            settings.endpoints, settings.client, prices=settings.prices, privacy=settings.privacy, **kwargs
+        )
 
     async def __aenter__(self) -> Self:
         return self
@@ -212,7 +218,7 @@ class LLMClient:
         try:
             raw = await state.sdk.chat.completions.with_raw_response.create(
                 model=state.model,
-                messages=list(run.request.messages),  # type: ignore[arg-type]
+                messages=self.outbound.messages(run.request.messages),  # type: ignore[arg-type]
                 max_tokens=run.request.max_tokens,
                 timeout=max(0.001, min(state.settings.timeout_s, run.deadline - sent)),
                 **dict(run.request.extra),
