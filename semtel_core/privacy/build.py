@@ -13,6 +13,8 @@ from semtel_core.privacy.identifiers import (
     IBAN_DETECTOR,
     IPV4_DETECTOR,
     IPV6_DETECTOR,
+    PASSPORT_DETECTOR,
+    SSN_DETECTOR,
 )
 from semtel_core.privacy.phones import PhoneDetector
 from semtel_core.privacy.regex_detector import RegexDetector
@@ -44,6 +46,8 @@ _IDENTIFIER_DETECTORS: tuple[Detector, ...] = (
     EMAIL_DETECTOR,
     IBAN_DETECTOR,
     CARD_DETECTOR,
+    SSN_DETECTOR,  # before phones, which come last: 3-2-4 digits are an SSN, never a phone number
+    PASSPORT_DETECTOR,
     IPV6_DETECTOR,  # before IPv4: "::ffff:192.0.2.128" is one address, not an IPv4 one in a suffix
     IPV4_DETECTOR,
 )

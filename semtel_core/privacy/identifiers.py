@@ -12,10 +12,12 @@ from collections.abc import Iterator
 
 from semtel_core.privacy.checksums import IBAN_LENGTHS, iban_valid, luhn_valid
 from semtel_core.privacy.regex_detector import RegexDetector
-from semtel_core.privacy.spans import CREDIT_CARD, EMAIL, IBAN, IP_ADDRESS, Span
+from semtel_core.privacy.spans import CREDIT_CARD, EMAIL, IBAN, IP_ADDRESS, NATIONAL_ID, PASSPORT, Span
 
+# An apostrophe may sit inside the local part (o'brien@example.com), never first: a quote before an address is
+# punctuation.
 _EMAIL_RE = re.compile(
-    r"(?<![\w.%+-])[\w%+-]+(?:\.[\w%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24})(?![\w-])"
+    r"(?<![\w.%+-])[\w%+-][\w%+'-]*(?:\.[\w%+'-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24})(?![\w-])"
 )
 # ``icon@2x.png`` and ``logo@3x.webp`` are asset names, not addresses.
 _FILE_EXTENSIONS = frozenset(
@@ -126,7 +128,23 @@ def _walk_iban(text: str, start: int, length: int) -> int | None:
     return position
 
 
+# US social security numbers in their written form (3-2-4 with dashes or spaces, one separator throughout), with
+# the ranges never issued left out (area 000, 666, 9xx; group 00; serial 0000): precision over recall, since a
+# bare nine-digit run is as often an order number.
+_SSN_RE = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
+# Passport numbers have no checksum or common shape: found only when the word passport introduces them.
+_PASSPORT_RE = re.compile(
+    r"(?i)\b(?:passport|passeport|reisepass|pasaporte)(?:\s+(?:no\.?|number|num\.?|nr\.?|#))?"
+    r"(?:\s+(?:is|was))?\s*[:#]?\s*"
+    r"(?-i:(?P<number>[A-Z0-9]{1,2}[0-9]{5,8}|[0-9]{2}[A-Z]{2}[0-9]{5}|[A-Z]{1,2}[0-9A-Z]{6,8}))(?![\w-])"
+)
+
 EMAIL_DETECTOR = RegexDetector(EMAIL, _EMAIL_RE, validator=_email_ok, required=("@",))
+SSN_DETECTOR = RegexDetector(NATIONAL_ID, _SSN_RE)
+PASSPORT_DETECTOR = RegexDetector(
+    PASSPORT, _PASSPORT_RE, group="number", required=("passport", "passeport", "reisepass", "pasaporte"),
+    required_lower=True,
+)  # fmt: skip
 IPV4_DETECTOR = RegexDetector(IP_ADDRESS, _IPV4_RE, validator=_ip_ok, required=(".",))
 IPV6_DETECTOR = RegexDetector(IP_ADDRESS, _IPV6_RE, validator=_ip_ok, required=(":",))
 CARD_DETECTOR = RegexDetector(CREDIT_CARD, _CARD_RE, validator=_card_ok)

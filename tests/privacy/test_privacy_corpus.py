@@ -30,6 +30,8 @@ PER_TYPE_FLOORS = {  # entity: (precision, recall)
     "IP_ADDRESS": (0.97, 0.97),
     "SECRET": (0.95, 0.95),
     "URL_WITH_CREDENTIALS": (0.95, 0.95),
+    "NATIONAL_ID": (0.95, 0.9),
+    "PASSPORT": (0.9, 0.85),
 }
 
 
