@@ -132,4 +132,3 @@ def connection_key_resolver(endpoint: EndpointSettings) -> SecretStr:
     """The LLM client's ``key_resolver`` in Airflow (kept for callers that pass one): the endpoint's key, from
     its connection when it still names one."""
     return endpoint_from_connection(endpoint).resolved_api_key()
-

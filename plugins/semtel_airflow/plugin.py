@@ -15,6 +15,7 @@ from typing import Any
 from airflow.plugins_manager import AirflowPlugin
 
 from semtel_airflow import run_notes
+from semtel_airflow.connection_test_fix import PortlessConnectionTestFix
 from semtel_airflow.report_link import VIEW_PREFIX, SemtelReportLink
 from semtel_airflow.timetable import SemtelWeeklyTimetable
 
@@ -51,6 +52,9 @@ class SemtelPlugin(AirflowPlugin):
     timetables = [SemtelWeeklyTimetable]  # noqa: RUF012 - AirflowPlugin's declared class attributes
     operator_extra_links = [SemtelReportLink()]  # noqa: RUF012
     listeners = [run_notes]  # noqa: RUF012 - writes each run's week into its note
+    fastapi_root_middlewares = [  # noqa: RUF012 - the Test button of portless connections (Airflow 3.3.2)
+        {"middleware": PortlessConnectionTestFix, "name": "semtel connection test fix"}
+    ]
     fastapi_apps = [  # noqa: RUF012
         {"app": _report_app(), "url_prefix": VIEW_PREFIX, "name": "semtel weekly reports"}
     ]

@@ -9,8 +9,8 @@ dag-processor, api-server on PostgreSQL).
    the backfill form and "Override parameters on existing runs" ticked: the dialog announces 3 runs, and the
    four weeks are produced, one dataset partition each, no duplicate (conversation, classifier), topic only.
 3. The report task's "Weekly report" extra link opens the week's report through the semtel report view.
-4. The Add Connection form offers the ``semtel LLM endpoint`` type with labelled fields, and its Test button asks
-   the endpoint's ``/models``.
+4. The Add Connection form offers the ``semtel LLM endpoint`` type with labelled fields, and the list's Test
+   button asks the endpoint's ``/models`` with the stored key and reports success.
 
 Screenshots of every step are kept in ``test-artifacts/airflow-ui/`` (git-ignored).
 """
@@ -238,17 +238,20 @@ def test_add_connection_form_offers_the_semtel_endpoint_with_labelled_fields(
     saved = get_json(stack, f"/connections/{conn_id}")
     assert (saved["conn_type"], saved["host"]) == ("semtel_llm", endpoint_url)
     assert json.loads(saved["extra"])["model"] == "local-zeroshot"
-    # The Test button's route, with the credentials as a caller testing a destination sends them. (The list's
-    # button itself sends port 0 for a portless connection, which Airflow 3.3.2 refuses before any hook runs:
-    # apache/airflow#73298, fixed after 3.3.2.)
-    body = {
+
+    # The Test button of the list: it asks the endpoint's /models with the stored key (on Airflow 3.3.2 the
+    # semtel plugin's middleware lets a portless connection through: apache/airflow#73298).
+    row = page.get_by_role("row").filter(has_text=conn_id)
+    row.get_by_role("button", name="Test Connection").click()
+    page.get_by_text("serves 'local-zeroshot'").first.wait_for()
+    _shot(page, "9-test-connection")
+    # A wrong model fails the test with the reason.
+    wrong = {
         "connection_id": conn_id,
         "conn_type": "semtel_llm",
         "host": endpoint_url,
         "password": "local-key",
-        "extra": json.dumps({"model": "local-zeroshot"}),
+        "extra": json.dumps({"model": "gpt-9"}),
     }
-    tested = stack.api.post("/connections/test", json=body).json()
-    assert tested["status"] is True and "serves 'local-zeroshot'" in tested["message"], tested
-    wrong = stack.api.post("/connections/test", json={**body, "extra": json.dumps({"model": "gpt-9"})}).json()
-    assert wrong["status"] is False and "gpt-9" in wrong["message"], wrong
+    tested = stack.api.post("/connections/test", json=wrong).json()
+    assert tested["status"] is False and "gpt-9" in tested["message"], tested

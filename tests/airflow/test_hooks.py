@@ -143,3 +143,19 @@ def test_provider_registers_the_connection_type_with_labelled_fields() -> None:
     widgets = manager.connection_form_widgets
     assert widgets["extra__semtel_llm__model"].field["schema"]["title"] == "Model"
     assert manager.field_behaviours["semtel_llm"]["relabeling"] == {"host": "Base URL", "password": "API key"}
+
+
+def test_the_test_button_fix_touches_only_portless_semtel_connections() -> None:
+    from semtel_airflow.connection_test_fix import normalised
+
+    assert json.loads(normalised(b'{"conn_type": "semtel_llm", "port": 0, "host": "h"}') or b"") == {
+        "conn_type": "semtel_llm",
+        "port": None,
+        "host": "h",
+    }
+    for body in (
+        b'{"conn_type": "postgres", "port": 0}',
+        b'{"conn_type": "semtel_llm", "port": 8765}',
+        b"not json",
+    ):
+        assert normalised(body) is None
