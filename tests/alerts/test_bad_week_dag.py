@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import yaml
-from alert_receivers import SmtpInbox, WebhookReceiver
+from alert_receivers import SmtpInbox, WebhookReceiver, write_settings
 
 from semtel_core.endpoint.testing import FAST_BATCHES, running_endpoint
 from semtel_core.pipeline.dag_test import airflow_env, migrate, run_dag_tests
@@ -26,22 +25,7 @@ def test_bad_week_fails_validation_and_pages_on_call(
     monkeypatch.delenv("SEMTEL_CONFIG", raising=False)
     broken = ("--fault-malformed", "1.0", "--malformed-kinds", "non_json")
     with running_endpoint(*FAST_BATCHES, *broken) as base_url:
-        config = tmp_path / "semtel.yaml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "endpoints": [
-                        {"name": "local", "base_url": base_url, "model": "instant", "api_key": "t"}
-                    ],
-                    "classifiers": ["topic"],
-                    "alerts": {
-                        "smtp_host": smtp_inbox.host,
-                        "smtp_port": smtp_inbox.port,
-                        "smtp_to": ["oncall@example.org"],
-                    },
-                }
-            )
-        )
+        config = write_settings(tmp_path / "semtel.yaml", base_url, smtp_inbox)
         env = airflow_env(tmp_path / "airflow")
         migrate(env)
         conf = {"output_root": str(tmp_path / "out"), "config_path": str(config)}

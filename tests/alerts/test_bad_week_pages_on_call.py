@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from alert_receivers import SmtpInbox, WebhookReceiver
+from bad_week import bad_week
 
 from semtel_core.config import QualitySettings, Settings
 from semtel_core.errors import AlertDeliveryError, DataQualityError
 from semtel_core.quality import validate_week
-from semtel_core.schema.results import RESULT_SCHEMA, ClassificationResult
 
 pytestmark = [pytest.mark.integration]
 RUN_LINK = "http://airflow.local/dags/semantic_telemetry_weekly/runs/scheduled__2026-11-16/tasks/validate"
@@ -31,36 +27,12 @@ class _TaskInstance:
     log_url: str = RUN_LINK
 
 
-def _bad_week(folder: Path) -> tuple[str, str]:
-    """20 conversations, topic only; every 4th invalid (25 % > 5 %), one label outside the topic set."""
-    rows = [
-        ClassificationResult(
-            run_id="r",
-            conversation_id=f"c{i}",
-            content_hash=f"h{i}",
-            classifier="topic",
-            classifier_version="v1",
-            label=None if i % 4 == 0 else ("astrology" if i == 1 else "coding"),
-            status="invalid" if i % 4 == 0 else "ok",
-            strategy="single",
-            created_at=datetime(2026, 11, 16, tzinfo=UTC),
-        ).model_dump()
-        for i in range(20)
-    ]
-    pq.write_table(pa.Table.from_pylist(rows, schema=RESULT_SCHEMA), folder / "results.parquet")
-    summary = {"inputs": [], "read": 20, "accepted": 20, "rejected": 0, "rejected_by_reason": {}, "sampled": 20,
-               "sample_rate": 1.0, "unique_content": 20, "duplicate_content": 0, "conversations_path": "c",
-               "rejects_path": "r"}  # fmt: skip
-    (folder / "extract_summary.json").write_text(json.dumps(summary))
-    return str(folder / "results.parquet"), str(folder / "extract_summary.json")
-
-
 def test_bad_week_alert_arrives_by_email_and_webhook(
     tmp_path: Path, smtp_inbox: SmtpInbox, webhook: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from semtel_airflow.notifiers import SemtelEmailNotifier, SemtelWebhookNotifier
 
-    results, summary = _bad_week(tmp_path)
+    results, summary = bad_week(tmp_path)
     settings = Settings(classifiers=["topic"], quality=QualitySettings(max_unlabelled_rate=0.05))
     with pytest.raises(DataQualityError) as info:
         validate_week(results, summary, None, settings)

@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import yaml
-from alert_receivers import SmtpInbox, WebhookReceiver
+from alert_receivers import SmtpInbox, WebhookReceiver, write_settings
 
 from semtel_core.endpoint.testing import FAST_BATCHES, running_endpoint
 from semtel_core.pipeline.dag_test import airflow_env, migrate, run_dag_tests
@@ -31,25 +30,14 @@ def test_empty_week_pages_and_the_configured_sample_rate_holds(
     monkeypatch.delenv("SEMTEL_CONFIG", raising=False)
     out = tmp_path / "out"
     with running_endpoint(*FAST_BATCHES) as base_url:
-        config = tmp_path / "semtel.yaml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "endpoints": [
-                        {"name": "local", "base_url": base_url, "model": "instant", "api_key": "t"}
-                    ],
-                    "classifiers": ["topic"],
-                    "sampling": {"rate": 0.1},
-                    "weekly": {"output_root": str(out)},
-                    "alerts": {
-                        "smtp_host": smtp_inbox.host,
-                        "smtp_port": smtp_inbox.port,
-                        "smtp_to": ["oncall@example.org"],
-                    },
-                    # One weekly run is one week: the quality suite's thresholds are not under test here.
-                    "quality": {"max_unlabelled_rate": 1.0},
-                }
-            )
+        config = write_settings(
+            tmp_path / "semtel.yaml",
+            base_url,
+            smtp_inbox,
+            sampling={"rate": 0.1},
+            weekly={"output_root": str(out)},
+            # One weekly run is one week: the quality suite's thresholds are not under test here.
+            quality={"max_unlabelled_rate": 1.0},
         )
         env = airflow_env(tmp_path / "airflow")
         migrate(env)
