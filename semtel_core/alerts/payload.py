@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from semtel_core.errors import DataQualityError, EmptyWeekError, SemtelError
+from semtel_core.privacy.outbound import Outbound
 
 
 class AlertPayload(BaseModel):
@@ -87,9 +88,12 @@ def build_alert(
         title = f"no conversations for week {details.get('week', week)}"
     else:
         title = f"task failed: {type(error).__name__}"
+    # An alert leaves the machine (SMTP, webhook): its message and details go through the PII scrubber, since an
+    # error may quote a conversation id or a bad row.
+    outbound = Outbound()
     return AlertPayload(
         title=title,
-        message=str(error),
+        message=outbound.text(str(error)),
         error_type=type(error).__name__,
         run_link=run_link,
         dag_id=dag_id,
@@ -99,5 +103,15 @@ def build_alert(
         results_path=results_path,
         failed_expectations=failed,
         statistics=statistics,
-        details=json.loads(json.dumps(details, default=str)),
+        details=_scrubbed(json.loads(json.dumps(details, default=str)), outbound),
     )
+
+
+def _scrubbed(value: Any, outbound: Outbound) -> Any:
+    if isinstance(value, str):
+        return outbound.text(value)
+    if isinstance(value, list):
+        return [_scrubbed(v, outbound) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, outbound) for k, v in value.items()}
+    return value

@@ -104,3 +104,16 @@ def test_channels_follow_configuration() -> None:
 
 def test_webhook_url_is_redacted_in_settings_repr() -> None:
     assert "s3cret" not in repr(AlertSettings(webhook_url=SecretStr("http://h/?token=s3cret")))
+
+
+def test_an_alert_leaves_with_its_pii_scrubbed() -> None:
+    from semtel_core.alerts import build_alert
+    from semtel_core.errors import ReconciliationError
+
+    error = ReconciliationError(
+        "batch collect: 1 results missing for jane.roe@example.com",
+        missing=[["jane.roe@example.com", "topic"]],
+    )
+    payload = build_alert(error, week="2026-10-12")
+    text = json.dumps(payload.to_json())
+    assert "jane.roe@example.com" not in text and payload.message.endswith("<EMAIL>")
