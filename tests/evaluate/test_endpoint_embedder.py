@@ -1,5 +1,6 @@
 """``provider: endpoint`` against the project's own ``/v1/embeddings`` (``local-minilm`` and ``local-e5-small``): the
-vectors a bundle would be trained on through the endpoint are the in-process ones, in input order, across batches."""
+vectors a bundle would be trained on through the endpoint are the in-process ones of the same (PII-scrubbed: text
+leaving the machine always is) texts, in input order, across batches."""
 
 from __future__ import annotations
 
@@ -16,9 +17,21 @@ from semtel_core.evaluate.embedders import (
     embed_conversations,
 )
 from semtel_core.evaluate.loading import read_conversations
+from semtel_core.privacy.outbound import Outbound
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+class _ScrubbedFirst:
+    """The in-process embedder on the texts as the endpoint embedder sends them."""
+
+    def __init__(self, inner: InProcessEmbedder) -> None:
+        self._inner, self._outbound = inner, Outbound()
+        self.model = inner.model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self._inner.embed([self._outbound.text(t) for t in texts])
 
 
 @pytest.mark.parametrize("model", ["local-minilm", "local-e5-small"])
@@ -38,7 +51,7 @@ def test_endpoint_embedder_gives_the_in_process_vectors(model: str) -> None:
             remote = embed_conversations(conversations, spec, embedder)
         finally:
             embedder.close()
-    local = embed_conversations(conversations, spec, InProcessEmbedder(model))
+    local = embed_conversations(conversations, spec, _ScrubbedFirst(InProcessEmbedder(model)))
     assert remote.shape == local.shape == (12, 384) and remote.dtype == np.float32
     assert np.allclose(np.linalg.norm(remote, axis=1), 1.0, atol=1e-5)
     assert np.allclose(remote, local, atol=1e-5)

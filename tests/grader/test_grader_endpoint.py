@@ -17,6 +17,7 @@ from semtel_core.config import Settings, load_settings
 from semtel_core.endpoint.testing import running_endpoint
 from semtel_core.grader.flags import audit_draw
 from semtel_core.grader.run import grade_partition
+from semtel_core.privacy.outbound import Outbound
 from semtel_core.prompts import ClassifierRegistry, OutputNormalizer, PromptRenderer, TokenBudget
 from semtel_core.schema.conversation import Conversation
 from semtel_core.schema.results import RESULT_SCHEMA
@@ -53,7 +54,7 @@ def _single_task_label(
     client = openai.OpenAI(base_url=url, api_key="direct")
     answer = client.chat.completions.create(
         model="local-zeroshot",
-        messages=prompt.messages,
+        messages=Outbound(settings.privacy).messages(prompt.messages),  # as the client sends them: scrubbed
         response_format=prompt.response_format,
         temperature=0.0,  # type: ignore[arg-type]
     )

@@ -24,7 +24,9 @@ def report(tmp_path: Path) -> Path:
 
 def test_signed_link_is_served_wherever_the_run_wrote(report: Path, tmp_path: Path) -> None:
     signature = sign_report_path(str(report), SECRET)
-    assert servable_report(str(report), [str(tmp_path / "root")], signature=signature, secret=SECRET) == report
+    assert (
+        servable_report(str(report), [str(tmp_path / "root")], signature=signature, secret=SECRET) == report
+    )
 
 
 def test_unsigned_link_only_under_a_root(report: Path, tmp_path: Path) -> None:
