@@ -57,11 +57,10 @@ class RunParams(BaseModel):
                 field=f"params.{field}",
             ) from None
 
-    def overrides(self, base: Settings) -> dict[str, Any]:
-        """The settings fields this run sets explicitly (nested like the YAML file)."""
+    def overrides(self) -> dict[str, Any]:
+        """The settings fields this run sets explicitly (nested like the YAML file); ``model`` is applied to
+        the loaded endpoints by :meth:`settings`."""
         data: dict[str, Any] = {}
-        if self.model is not None:
-            data["endpoints"] = [{**ep.model_dump(), "model": self.model} for ep in base.endpoints]
         if self.sample_rate is not None:
             data["sampling"] = {"rate": self.sample_rate}
         classify = {
@@ -85,10 +84,14 @@ class RunParams(BaseModel):
         return data
 
     def settings(self) -> Settings:
-        """Settings from ``config_path`` (or ``SEMTEL_CONFIG``) with this run's parameters on top."""
-        base = load_settings(self.config_path)
-        overrides = self.overrides(base)
-        return load_settings(self.config_path, **overrides) if overrides else base
+        """Settings from ``config_path`` (or ``SEMTEL_CONFIG``) with this run's parameters on top: one load, so
+        the file is read and connections are looked up once."""
+        settings = load_settings(self.config_path, **self.overrides())
+        if self.model is None:
+            return settings
+        # After the connections are resolved: the run's model beats the connection's.
+        endpoints = [e.model_copy(update={"model": self.model}) for e in settings.endpoints]
+        return settings.model_copy(update={"endpoints": endpoints})
 
     def split(self, settings: Settings) -> tuple[list[str], list[str]]:
         """(online classifiers, batch classifiers); unknown batch classifiers are refused."""
