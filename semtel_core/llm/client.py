@@ -11,6 +11,7 @@ on the caller's shorter prompt, anything else becomes an ``error`` row.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import logging
 import random
@@ -126,6 +127,8 @@ class LLMClient:
     async def complete(self, request: CallRequest) -> CallResult:
         """One request to a result row; cancellation propagates, every other failure becomes ``error``."""
         now = time.monotonic()
+        # Scrubbed once per request (the attempts resend the same messages); the token estimate stays the caller's.
+        request = dataclasses.replace(request, messages=self.outbound.messages(request.messages))
         run = _Run(
             request=request,
             started=now,
@@ -218,7 +221,7 @@ class LLMClient:
         try:
             raw = await state.sdk.chat.completions.with_raw_response.create(
                 model=state.model,
-                messages=self.outbound.messages(run.request.messages),  # type: ignore[arg-type]
+                messages=list(run.request.messages),  # type: ignore[arg-type]
                 max_tokens=run.request.max_tokens,
                 timeout=max(0.001, min(state.settings.timeout_s, run.deadline - sent)),
                 **dict(run.request.extra),
@@ -300,7 +303,7 @@ class LLMClient:
             return False
         shorter = truncate(run.request.messages)
         messages: Sequence[Message] = await shorter if inspect.isawaitable(shorter) else shorter
-        run.request = run.request.with_messages(messages)
+        run.request = run.request.with_messages(self.outbound.messages(messages))
         run.tokens = run.request.estimated_prompt_tokens() + run.request.max_tokens
         run.truncated = True
         return True
