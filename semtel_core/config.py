@@ -120,6 +120,21 @@ class ClientSettings(_Section):
         "the step raises an LLMError, instead of each request waiting out its deadline",
     )
     log_every_s: float = Field(default=30.0, gt=0)
+    shared_budget_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        description="Redis holding one rate budget per provider key for every process that uses it; 'local' for a "
+        "budget of this process only. An unreachable Redis falls back to local with a WARNING",
+    )
+    shared_budget_prefix: str = Field(
+        default="semtel:budget", min_length=1, description="Redis key prefix of the shared budgets"
+    )
+
+    @field_validator("shared_budget_url")
+    @classmethod
+    def _budget_url(cls, value: str) -> str:
+        if value != "local" and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("shared_budget_url must be 'local' or a redis://, rediss:// or unix:// URL")
+        return value
 
     @model_validator(mode="after")
     def _ordered_bounds(self) -> ClientSettings:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from semtel_core.config import ClientSettings
 
 # py4j logs "Closing down clientserver connection" from __del__ at interpreter exit, after pytest has closed
 # the captured streams; that one INFO line would print a logging traceback.
@@ -20,3 +25,34 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def budget_prefix() -> Iterator[str]:
+    """Every rate budget of this test session lives under its own Redis prefix (the session's processes too,
+    through the environment), and is deleted at the end: runs never read each other's learned limits."""
+    prefix = f"semtel-test-{uuid.uuid4().hex[:12]}:budget"
+    field = ClientSettings.model_fields["shared_budget_prefix"]
+    default = field.default
+    field.default = prefix
+    ClientSettings.model_rebuild(force=True)
+    os.environ["SEMTEL_CLIENT__SHARED_BUDGET_PREFIX"] = prefix
+    yield prefix
+    os.environ.pop("SEMTEL_CLIENT__SHARED_BUDGET_PREFIX", None)
+    field.default = default
+    ClientSettings.model_rebuild(force=True)
+    delete_budgets(prefix)
+
+
+def delete_budgets(prefix: str) -> int:
+    """Delete every budget key under ``prefix``; 0 when Redis is not there."""
+    import redis
+
+    client = redis.Redis.from_url(ClientSettings().shared_budget_url, socket_connect_timeout=1)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        return int(client.delete(*keys)) if keys else 0
+    except redis.ConnectionError:
+        return 0
+    finally:
+        client.close()

@@ -60,6 +60,7 @@ class BucketSummary:
     duplicate_ids: int = 0
     reruns: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+    rate_budget: str = ""  # which rate budget the client used: shared (Redis) or local, and why local
 
 
 def classify_bucket(
@@ -104,4 +105,5 @@ def classify_bucket(
         duplicate_ids=counters.duplicate_ids,
         reruns=counters.reruns,
         statuses=dict(Counter(table.column("status").to_pylist())),
+        rate_budget=str(result.client_stats.get("budget", "")),
     )

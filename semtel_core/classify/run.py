@@ -67,6 +67,7 @@ class ClassifyRunSummary(BaseModel):
     rejects_path: str
     # Per classifier of strategy "embedding": rows answered by the embedding path / cascaded to the LLM.
     embedding_paths: dict[str, dict[str, int]] = {}
+    rate_budgets: list[str] = []  # the rate budgets the partitions' clients used (shared in Redis, or local)
 
 
 def _remove(path: str) -> None:
@@ -190,6 +191,7 @@ def _summary(
         statuses.update(data.pop("statuses"))
         cost += data.pop("cost_usd")
         data.pop("bucket")
+        data.pop("rate_budget")
         totals.update(data)
     return ClassifyRunSummary(
         run_id=job.run_id,
@@ -223,4 +225,5 @@ def _summary(
         reconciliation=figures,
         results_files=files,
         rejects_path=staged.rejects_path,
+        rate_budgets=sorted({s.rate_budget for s in summaries if s.rate_budget}),
     )

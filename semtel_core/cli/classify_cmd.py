@@ -154,6 +154,7 @@ def print_classify_summary(s: ClassifyRunSummary) -> None:
         ("tokens (prompt + completion)", f"{s.prompt_tokens:,} + {s.completion_tokens:,}"),
         ("cost", f"${s.cost_usd:.4f}"),
         ("429 answers", f"{s.rate_limited:,}"),
+        ("rate budget", "; ".join(s.rate_budgets) or "-"),
         ("batched: missing / extra / duplicated ids", f"{s.missing_ids} / {s.extra_ids} / {s.duplicate_ids}"),
         ("time", f"{s.elapsed_s:.1f} s ({s.rows / max(s.classify_s, 1e-9):,.0f} classifications/s)"),
         *_embedding_path_rows(s.embedding_paths),

@@ -33,6 +33,15 @@ def serve(
     tpm: int | None = typer.Option(None, help="Tokens per minute per API key (prompt + max_tokens)."),
     burst_window: float | None = typer.Option(None, help="Burst window in seconds (1, 10, 60)."),
     charge_rejected: bool | None = typer.Option(None, "--charge-rejected/--no-charge-rejected"),
+    limit_headers: bool | None = typer.Option(
+        None, "--limit-headers/--no-limit-headers", help="Send x-ratelimit-* headers (default on)."
+    ),
+    retry_after: bool | None = typer.Option(
+        None, "--retry-after/--no-retry-after", help="Send retry-after headers on a 429 (default on)."
+    ),
+    token_factor: float | None = typer.Option(
+        None, help="Count prompt tokens as the client's tokenizer times this (charged and reported)."
+    ),
     default_max_tokens: int | None = typer.Option(None, help="Tokens charged when max_tokens is unset."),
     ttft_median: float | None = typer.Option(None, help="Median time to first token, seconds."),
     ttft_sigma: float | None = typer.Option(None, help="Lognormal sigma of the time to first token."),
@@ -71,6 +80,9 @@ def serve(
         "rate_limit.tpm": tpm,
         "rate_limit.burst_window_s": burst_window,
         "rate_limit.charge_rejected": charge_rejected,
+        "rate_limit.limit_headers": limit_headers,
+        "rate_limit.retry_after_headers": retry_after,
+        "token_factor": token_factor,
         "rate_limit.default_max_tokens": default_max_tokens,
         "latency.ttft_median_s": ttft_median,
         "latency.ttft_sigma": ttft_sigma,

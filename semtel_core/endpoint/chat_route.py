@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import math
 
 from semtel_core.endpoint.chat import ChatEngine, ChatRequest, completion_payload, parse_chat_request
@@ -60,6 +61,10 @@ class ChatRoute:
 
     async def __call__(self, receive: Receive, send: Send, api_key: str, headers: Headers) -> None:
         request = parse_chat_request(parse_json(await read_body(receive, MAX_BODY_BYTES)))
+        if self.options.token_factor != 1.0:  # a server whose tokenizer counts differently from the client's
+            request = dataclasses.replace(
+                request, prompt_tokens=round(request.prompt_tokens * self.options.token_factor)
+            )
         self.check_context(request)
         self.admit(api_key, request.charged_tokens(self.options.rate_limit.default_max_tokens), headers)
         key_stats = self.stats.key(api_key)

@@ -49,6 +49,9 @@ class CapacityStep(_Options):
     tpm: int | None = Field(default=None, gt=0)
     rpm_factor: float | None = Field(default=None, gt=0)
     tpm_factor: float | None = Field(default=None, gt=0)
+    announce: bool = Field(
+        default=True, description="the limit headers show the new limits (false: they go on showing the old)"
+    )
 
     @model_validator(mode="after")
     def _changes_something(self) -> CapacityStep:
@@ -67,6 +70,10 @@ class RateLimitOptions(_Options):
         default=256, gt=0, description="charged when a request sets no max_tokens"
     )
     capacity_steps: list[CapacityStep] = Field(default_factory=list)
+    limit_headers: bool = Field(
+        default=True, description="send x-ratelimit-* headers (vLLM, Ollama and many gateways send none)"
+    )
+    retry_after_headers: bool = Field(default=True, description="send retry-after and retry-after-ms on a 429")
 
     @property
     def enabled(self) -> bool:
@@ -125,6 +132,11 @@ class EndpointOptions(_Options):
     data_dir: Path | None = Field(default=None, description="uploaded and produced files (temp dir if unset)")
     max_context_tokens: int | None = Field(
         default=None, gt=0, description="chat prompts over this many tokens get a 400 context_length_exceeded"
+    )
+    token_factor: float = Field(
+        default=1.0,
+        gt=0,
+        description="the server counts prompt tokens as the client's tokenizer times this (charged and reported)",
     )
     rate_limit: RateLimitOptions = Field(default_factory=RateLimitOptions)
     latency: LatencyOptions = Field(default_factory=LatencyOptions)

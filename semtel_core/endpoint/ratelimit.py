@@ -24,6 +24,7 @@ class _Bucket:
     window_s: float
     level: float
     updated: float
+    announced: float = 0.0  # the limit the headers show (an unannounced capacity step leaves it behind)
 
     @property
     def capacity(self) -> float:
@@ -65,14 +66,16 @@ class RateLimiter:
         self._buckets: dict[str, tuple[_Bucket | None, _Bucket | None]] = {}
         self._steps = sorted(options.capacity_steps, key=lambda s: s.at_s)
 
-    def _limits(self, api_key: str, elapsed: float) -> tuple[float | None, float | None]:
+    def _limits(
+        self, api_key: str, elapsed: float, announced_only: bool = False
+    ) -> tuple[float | None, float | None]:
         base = self.options.keys.get(api_key, KeyLimits(rpm=self.options.rpm, tpm=self.options.tpm))
         rpm: float | None = base.rpm
         tpm: float | None = base.tpm
         for step in self._steps:
             if step.at_s > elapsed:
                 break
-            if step.key not in (None, api_key):
+            if step.key not in (None, api_key) or (announced_only and not step.announce):
                 continue
             rpm = step.rpm or (base.rpm * step.rpm_factor if base.rpm and step.rpm_factor else rpm)
             tpm = step.tpm or (base.tpm * step.tpm_factor if base.tpm and step.tpm_factor else tpm)
@@ -80,6 +83,7 @@ class RateLimiter:
 
     def _buckets_of(self, api_key: str, now: float) -> tuple[_Bucket | None, _Bucket | None]:
         rpm, tpm = self._limits(api_key, now - self._started)
+        shown = self._limits(api_key, now - self._started, announced_only=True)
         window = self.options.burst_window_s
         pair = self._buckets.get(api_key)
         if pair is None:
@@ -88,9 +92,11 @@ class RateLimiter:
                 _Bucket(tpm, window, tpm * window / 60, now) if tpm else None,
             )
             self._buckets[api_key] = pair
-        for bucket, limit in zip(pair, (rpm, tpm), strict=True):
+        for bucket, limit, announced in zip(pair, (rpm, tpm), shown, strict=True):
             if bucket is not None and limit and bucket.per_minute != limit:
                 bucket.set_limit(limit)
+            if bucket is not None:
+                bucket.announced = announced or bucket.per_minute
         return pair
 
     def admit(self, api_key: str, tokens: int, now: float | None = None) -> Decision:
@@ -105,9 +111,12 @@ class RateLimiter:
         if admitted or self.options.charge_rejected:
             _charge(requests, 1)
             _charge(token_bucket, tokens, floor=not admitted)
-        decision = Decision(admitted=admitted, headers=_headers(requests, token_bucket))
+        shown = _headers(requests, token_bucket) if self.options.limit_headers else []
+        decision = Decision(admitted=admitted, headers=shown)
         if not admitted:
             _explain_rejection(decision, requests, token_bucket, tokens, ok_requests)
+            if not self.options.retry_after_headers:
+                decision.headers = [h for h in decision.headers if not h[0].startswith(b"retry-after")]
         return decision
 
 
@@ -147,7 +156,7 @@ def _headers(requests: _Bucket | None, tokens: _Bucket | None) -> Headers:
     for bucket, unit in ((requests, b"requests"), (tokens, b"tokens")):
         if bucket is not None:
             out += [
-                (b"x-ratelimit-limit-" + unit, str(int(bucket.per_minute)).encode()),
+                (b"x-ratelimit-limit-" + unit, str(int(bucket.announced or bucket.per_minute)).encode()),
                 (b"x-ratelimit-remaining-" + unit, str(max(0, math.floor(bucket.level))).encode()),
                 (b"x-ratelimit-reset-" + unit, format_duration(bucket.seconds_to_full()).encode()),
             ]

@@ -36,6 +36,7 @@ class EndpointSnapshot:
     breaker: str
     rpm: float | None
     tpm: float | None
+    budget: str = "local"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,10 @@ class StatsSnapshot:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.update(
-            share_429=self.share_429, concurrency_limit=self.concurrency_limit, in_flight=self.in_flight
+            share_429=self.share_429,
+            concurrency_limit=self.concurrency_limit,
+            in_flight=self.in_flight,
+            budget=self.budget,
         )
         return data
 
@@ -81,8 +85,13 @@ class StatsSnapshot:
             f"{self.ok}/{self.requests} ok, {self.errors} errors, {self.attempts} attempts, "
             f"429 share {self.share_429:.2%}, tokens {self.prompt_tokens}+{self.completion_tokens}, "
             f"cost ${self.cost_usd:.4f}, latency p50 {p50} p95 {p95}, "
-            f"concurrency {self.in_flight}/{self.concurrency_limit:.1f}"
+            f"concurrency {self.in_flight}/{self.concurrency_limit:.1f}, rate budget {self.budget}"
         )
+
+    @property
+    def budget(self) -> str:
+        """Which rate budget the endpoints used: shared (Redis) or local, and why local."""
+        return ", ".join(sorted({e.budget for e in self.endpoints})) or "-"
 
 
 class Accounting:

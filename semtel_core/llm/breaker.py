@@ -82,6 +82,18 @@ class CircuitBreaker:
         if self._state == "closed" and self._failures >= self._threshold:
             self._open()
 
+    def hold_open(self, seconds: float) -> None:
+        """Another process on the same key opened its breaker: stay away for the ``seconds`` it has left (no
+        failure of ours is counted, and the half-open probe after it is ours to send)."""
+        if self._state != "closed" or seconds <= 0:
+            return
+        now = self._clock()
+        self._state = "open"
+        self._open_until = now + seconds
+        if self.down_since is None:
+            self.down_since = now
+        log.info("endpoint %s: held open for %.0fs, another process found it down", self.name, seconds)
+
     def on_neutral(self) -> None:
         """The probe ended without telling us about health (a 429, a 4xx): let the next request probe."""
         self._probe_in_flight = False

@@ -1,9 +1,9 @@
 """The rate-limit-aware LLM client: one retry loop over an endpoint pool, never raising for a row's failure.
 
 One attempt = take a concurrency slot on the best endpoint (``pool``), reserve the estimate in its rate
-limiter (``limiter``) and sleep off any debt, send through the openai SDK (its retries off), then feed the
-outcome back to limiter, concurrency controller (``concurrency``), circuit breaker (``breaker``) and
-accounting. Failed attempts are classified (``retry``): retryable ones back off (honouring ``retry-after``)
+budget (``budget``: shared by every process on the key) and sleep off any debt, send through the openai SDK
+(its retries off), then feed the outcome back to the budget, concurrency controller (``concurrency``), circuit
+breaker (``breaker``) and accounting. Failed attempts are classified (``retry``): retryable ones back off (honouring ``retry-after``)
 and go round again, connection errors fail over to another endpoint, a context-length error is retried once
 on the caller's shorter prompt, anything else becomes an ``error`` row.
 """
@@ -25,6 +25,7 @@ import openai
 
 from semtel_core.config import ClientSettings, EndpointSettings, Price, PrivacySettings, Settings
 from semtel_core.llm.accounting import Accounting, StatsSnapshot, cost_usd
+from semtel_core.llm.budget import Reservation, open_store
 from semtel_core.llm.limiter import RateLimitHeaders
 from semtel_core.llm.pool import EndpointState, Pool, build_state
 from semtel_core.llm.retry import Backoff, Failure, classify
@@ -42,7 +43,8 @@ class _Run:
     request: CallRequest
     started: float
     deadline: float
-    tokens: int
+    tokens: int  # prompt estimate + max_tokens, for choosing an endpoint
+    prompt_estimate: int
     attempts: int = 0
     truncated: bool = False
     usage: Usage = field(default_factory=Usage)
@@ -86,8 +88,9 @@ class LLMClient:
         # Every message is scrubbed right before it is sent (default: on), whatever path built it.
         self.outbound = Outbound(privacy)
         self._prices = dict(prices or {})
+        store = open_store(self.settings.shared_budget_url)
         self._pool = Pool(
-            [build_state(e, self.settings, key_resolver, share, sdk_factory) for e in endpoints],
+            [build_state(e, self.settings, key_resolver, share, store, sdk_factory) for e in endpoints],
             outage_s=self.settings.outage_s,
         )
         self._backoff = Backoff(
@@ -129,11 +132,13 @@ class LLMClient:
         now = time.monotonic()
         # Scrubbed once per request (the attempts resend the same messages); the token estimate stays the caller's.
         request = dataclasses.replace(request, messages=self.outbound.messages(request.messages))
+        estimate = request.estimated_prompt_tokens()
         run = _Run(
             request=request,
             started=now,
             deadline=now + self.settings.deadline_s,
-            tokens=request.estimated_prompt_tokens() + request.max_tokens,
+            tokens=estimate + request.max_tokens,
+            prompt_estimate=estimate,
         )
         result = await self._run(run)
         self._accounting.record_result(result)
@@ -195,24 +200,27 @@ class LLMClient:
             run.attempts += 1
             return Failure("unavailable", "every endpoint's circuit breaker is open", "EndpointUnavailable")
         try:
-            wait = state.limiter.reserve(run.tokens)
-            if time.monotonic() + wait >= run.deadline:
-                state.limiter.release(run.tokens)
+            reservation = await state.budget.take(run.prompt_estimate, run.request.max_tokens)
+            if time.monotonic() + reservation.wait_s >= run.deadline:
+                state.budget.release(reservation)
                 return _deadline_failure(run, "rate limit wait exceeds the deadline")
             try:
-                await asyncio.sleep(wait)
+                await asyncio.sleep(reservation.wait_s)
             except asyncio.CancelledError:
-                state.limiter.release(run.tokens)
+                state.budget.release(reservation)
                 raise
+            shared_open = state.budget.breaker_open_s()
+            if shared_open > 0:
+                state.breaker.hold_open(shared_open)  # another process on this key found the endpoint down
             outage = self._outage_failure(run)
             if outage is not None or not state.breaker.begin():
-                state.limiter.release(run.tokens)
+                state.budget.release(reservation)
                 return outage or _skip_failure()
-            return await self._send(state, run)
+            return await self._send(state, run, reservation)
         finally:
             state.concurrency.release()
 
-    async def _send(self, state: EndpointState, run: _Run) -> _Success | Failure:
+    async def _send(self, state: EndpointState, run: _Run, reservation: Reservation) -> _Success | Failure:
         run.attempts += 1
         state.attempts += 1
         state.concurrency.on_wire += 1
@@ -228,13 +236,16 @@ class LLMClient:
             )
             completion = raw.parse()
         except openai.OpenAIError as exc:
-            failure = classify(exc)
-            self._on_failure(state, run, failure, sent)
-            return failure
-        finally:
             state.concurrency.on_wire -= 1
+            failure = classify(exc)
+            await self._on_failure(state, run, failure, sent, reservation)
+            return failure
+        except BaseException:
+            state.concurrency.on_wire -= 1
+            raise
+        state.concurrency.on_wire -= 1
         return self._on_success(
-            state, run, raw.headers, completion, time.monotonic() - sent, on_wire_at_start
+            state, run, raw.headers, completion, time.monotonic() - sent, on_wire_at_start, reservation
         )
 
     def _on_success(
@@ -245,6 +256,7 @@ class LLMClient:
         completion: Any,
         rtt: float,
         on_wire_at_start: int,
+        reservation: Reservation,
     ) -> _Success:
         usage = Usage(
             completion.usage.prompt_tokens if completion.usage else 0,
@@ -253,10 +265,12 @@ class LLMClient:
         charged = usage.prompt_tokens + (
             run.request.max_tokens if self.settings.charge_max_tokens else usage.completion_tokens
         )
-        state.limiter.observe(RateLimitHeaders.parse(headers), rejected=False)
-        state.limiter.settle(run.tokens, charged)
-        state.answers += 1
+        if usage.prompt_tokens <= 0:
+            charged = reservation.tokens  # a server that reports no usage: our estimate is all we have
         state.concurrency.on_success(rtt, on_wire_at_start)
+        state.budget.observe(RateLimitHeaders.parse(headers), rtt=state.concurrency.long_rtt)
+        state.budget.settle(reservation, charged, usage.prompt_tokens)
+        state.answers += 1
         state.breaker.on_success()
         self._accounting.record_attempt(rate_limited=False)
         choice = completion.choices[0] if completion.choices else None
@@ -268,20 +282,27 @@ class LLMClient:
             finish_reason=choice.finish_reason if choice else None,
         )
 
-    def _on_failure(self, state: EndpointState, run: _Run, failure: Failure, sent: float) -> None:
+    async def _on_failure(
+        self, state: EndpointState, run: _Run, failure: Failure, sent: float, reservation: Reservation
+    ) -> None:
         self._accounting.record_attempt(rate_limited=failure.kind == "rate_limited")
         if failure.status_code is not None:
             state.answers += 1
-        state.limiter.observe(failure.headers, rejected=failure.kind == "rate_limited")
-        if failure.kind in ("rate_limited", "timeout"):
+        state.budget.observe(failure.headers)
+        # A 429 is the rate budget's signal (it cuts the rate); only a timeout says we have too much in flight.
+        if failure.kind == "timeout":
             state.concurrency.on_drop(sent)
         if failure.kind == "rate_limited":
             state.rate_limited += 1
+            await state.budget.reject(reservation, failure.reason)
         if failure.kind == "connection":
-            state.limiter.release(run.tokens)  # never reached the server
+            state.budget.release(reservation)  # never reached the server
         if failure.endpoint_unhealthy:
             state.failures += 1
+            opened = state.breaker.times_opened
             state.breaker.on_failure()
+            if state.breaker.times_opened > opened:
+                await state.budget.open_breaker(state.breaker.seconds_until_available())
             run.avoid = state
             logger.debug("endpoint %s: %s", state.name, failure.reason)
         else:

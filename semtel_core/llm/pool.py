@@ -20,14 +20,14 @@ from semtel_core.config import ClientSettings, EndpointSettings
 from semtel_core.llm.accounting import EndpointSnapshot
 from semtel_core.llm.breaker import CircuitBreaker
 from semtel_core.llm.concurrency import CALIBRATION_ANSWERS, AdaptiveConcurrency
-from semtel_core.llm.limiter import EndpointLimiter
+from semtel_core.llm.budget import Budget, Store, budget_key
 from semtel_core.llm.sdk import KeyResolver, SdkFactory, build_sdk_client, model_name
 
 
 @dataclass(eq=False)
 class EndpointState:
     settings: EndpointSettings
-    limiter: EndpointLimiter
+    budget: Budget
     concurrency: AdaptiveConcurrency
     breaker: CircuitBreaker
     key_resolver: KeyResolver
@@ -58,10 +58,12 @@ class EndpointState:
             return self.breaker.seconds_until_available() or math.inf
         if not self.has_room():
             return math.inf  # frees up when a request of this endpoint ends; unknown when
-        return self.limiter.wait_time(tokens)
+        return self.budget.wait_time(tokens)
 
     def has_room(self) -> bool:
-        calibrated = self.answers >= CALIBRATION_ANSWERS
+        # Calibration reads the limit headers before a burst goes out; a budget that other processes (or an
+        # earlier run) already paced needs none.
+        calibrated = self.answers >= CALIBRATION_ANSWERS or self.budget.rates != (0.0, 0.0)
         return self.concurrency.has_room() and (calibrated or self.concurrency.holders == 0)
 
     def try_acquire(self) -> bool:
@@ -69,7 +71,7 @@ class EndpointState:
 
     def score(self) -> float:
         free = 1.0 - self.concurrency.holders / self.concurrency.permits
-        return min(self.limiter.headroom(), free) * self.settings.weight
+        return min(self.budget.headroom(), free) * self.settings.weight
 
     def snapshot(self) -> EndpointSnapshot:
         return EndpointSnapshot(
@@ -81,11 +83,13 @@ class EndpointState:
             concurrency_limit=round(self.concurrency.limit, 2),
             in_flight=self.concurrency.on_wire,
             breaker=self.breaker.state,
-            rpm=self.limiter.requests.per_minute,
-            tpm=self.limiter.tokens.per_minute,
+            rpm=self.budget.rpm,
+            tpm=self.budget.tpm,
+            budget=self.budget.mode,
         )
 
     async def aclose(self) -> None:
+        await self.budget.aclose()
         if self._sdk is not None:
             await self._sdk.close()
             self._sdk = None
@@ -96,14 +100,28 @@ def build_state(
     client: ClientSettings,
     key_resolver: KeyResolver,
     share: int,
+    store: Store,
     sdk_factory: SdkFactory = build_sdk_client,
 ) -> EndpointState:
-    """``share``: how many concurrently active tasks use this endpoint; each starts with its share of it."""
+    """``share``: how many concurrently active tasks use this endpoint; each starts with its share of its
+    concurrency (and, with a local budget only, of its rate limits)."""
     initial = max(client.min_concurrency, client.initial_concurrency / max(share, 1))
+
+    def key() -> str:
+        secret = key_resolver(endpoint)
+        plain = secret if isinstance(secret, str) else secret.get_secret_value()
+        return budget_key(client.shared_budget_prefix, endpoint.base_url, model_name(endpoint), plain)
+
     return EndpointState(
         settings=endpoint,
-        limiter=EndpointLimiter(
-            endpoint.rpm, endpoint.tpm, headroom=client.limit_headroom, burst_s=client.burst_s, share=share
+        budget=Budget(
+            key,
+            store,
+            rpm=endpoint.rpm,
+            tpm=endpoint.tpm,
+            headroom=client.limit_headroom,
+            burst_s=client.burst_s,
+            share=share,
         ),
         concurrency=AdaptiveConcurrency(
             initial,

@@ -10,11 +10,13 @@ from typing import Any
 import httpx2
 import openai
 import pytest
+from budget_sim import run_sync
 from pydantic import SecretStr
 
 from semtel_core.config import ClientSettings, EndpointSettings, Price, load_settings
 from semtel_core.errors import ConfigError
 from semtel_core.llm import CallRequest, LLMClient, Message, Usage, build_sdk_client, cost_usd
+from semtel_core.llm.budget import LocalStore
 from semtel_core.llm.pool import build_state, choose
 from semtel_core.llm.sdk import default_key_resolver
 
@@ -138,21 +140,26 @@ def test_keys_come_from_env_and_airflow_needs_a_resolver(monkeypatch: pytest.Mon
 
 def test_the_pool_prefers_headroom_and_skips_open_breakers() -> None:
     settings = ClientSettings(breaker_failures=1)
-    a, b = (build_state(EndpointSettings(name=n, rpm=600), settings, default_key_resolver, 1) for n in "ab")
+    a, b = (
+        build_state(EndpointSettings(name=n, rpm=600), settings, default_key_resolver, 1, LocalStore())
+        for n in "ab"
+    )
     a.answers = b.answers = 10
+    for budget in (a.budget, b.budget):
+        run_sync(budget.take(0, 10))  # the first answer: both paced at 10/s, buckets empty
     for _ in range(8):
-        a.limiter.reserve(10)
+        run_sync(a.budget.take(0, 10))
     assert choose([a, b], 10)[0] is b
     b.breaker.on_failure()
     chosen, wait = choose([a, b], 10)
-    assert chosen is a and wait == 0.0
+    assert chosen is a and 0.5 < wait < 1.5  # in debt by ~10 requests at 9.8/s, but the only usable one
     assert choose([a, b], 10, avoid=a)[0] is a  # the only usable one, even if it just failed
 
 
 def test_share_splits_the_starting_concurrency() -> None:
     settings = ClientSettings(initial_concurrency=32)
-    alone = build_state(EndpointSettings(name="e"), settings, default_key_resolver, share=1)
-    shared = build_state(EndpointSettings(name="e"), settings, default_key_resolver, share=8)
+    alone = build_state(EndpointSettings(name="e"), settings, default_key_resolver, 1, LocalStore())
+    shared = build_state(EndpointSettings(name="e"), settings, default_key_resolver, 8, LocalStore())
     assert (alone.concurrency.permits, shared.concurrency.permits) == (32, 4)
 
 
