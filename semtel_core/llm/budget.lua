@@ -42,6 +42,8 @@ local PAUSE_S = 0.25 -- a cut also pauses sending: 0.25 s, doubling with every c
 local PAUSE_RUN_S = 5.0 -- this many seconds of the previous one (a server whose rejections are charged
 local PAUSE_MAX_S = 16.0 -- needs silence to climb out of its debt), up to this
 local MIN_CUT_GAP_S = 0.2 -- cuts at least a round trip apart (the no-load latency), and never closer than this
+local SS_START = 2.0 -- slow start: with nothing known, requests are paced from 2/s,
+local SS_DOUBLE_S = 0.5 -- doubling every half second while demand keeps up, until the first 429 or header
 local MIN_RATE_S = 0.05 -- never pace below one request per 20 s (in tokens: one average request per 20 s)
 local RATIO_TOKENS = 5000.0 -- usage samples of this many tokens move the token ratio by 63 %
 local TTL_MS = 86400000 -- what a key learned outlives its processes by a day
@@ -103,6 +105,13 @@ end
 s.t = math.max(last, now)
 
 -- limits from configuration and headers: seed an unknown rate, cap a known one
+local any_cap = false
+for _, d in ipairs(dims) do any_cap = any_cap or cap(d) < math.huge end
+if g('ss', 0) == 1 and any_cap then -- a limit became known: slow start is over
+  s.ss = 0
+  s.rr = 0
+  s.rl = 0
+end
 for _, d in ipairs(dims) do
   if cfg[d] > 0 then s[d .. 'c'] = cfg[d] end
   if hint[d] > 0 then
@@ -119,6 +128,12 @@ for _, d in ipairs(dims) do
     if g(d .. 'm', 0) <= 0 then s[d .. 'm'] = c / headroom end
     s[d .. 'r'] = math.min(s[d .. 'r'], c)
   end
+end
+
+if s.ss == nil and not any_cap and g('rr', 0) <= 0 and g('tr', 0) <= 0 then
+  s.ss = 1
+  s.rr = SS_START
+  s.rl = 0
 end
 
 -- settle what was charged, count what was delivered
@@ -143,7 +158,9 @@ if delivered_now and now - g('cut', -1e18) >= HOLD_S then
   local quiet = math.min(now - g('cut', now - 60), 60)
   for _, d in ipairs(dims) do
     local rate = g(d .. 'r', 0)
-    if rate > 0 and delivered(d) >= USED * rate then
+    if d == 'r' and g('ss', 0) == 1 then
+      if delivered('r') >= 0.5 * rate then s.rr = rate * 2 ^ (step / SS_DOUBLE_S) end
+    elseif rate > 0 and delivered(d) >= USED * rate then
       local ceiling = g(d .. 'm', 0)
       if rate < ceiling * FAST_TARGET then -- towards the ceiling, stopping just under it
         rate = math.min(rate + (ceiling - rate) * (1 - math.exp(-step / FAST_TAU)), ceiling * FAST_TARGET)
@@ -174,6 +191,7 @@ elseif op == 'reject' then
   local fresh = sent_at >= previous and now - previous >= math.max(g('rtt', 0), MIN_CUT_GAP_S)
   local pause = 0
   if fresh then
+    s.ss = 0
     if now - previous < PAUSE_RUN_S then s.storm = g('storm', 0) + 1 else s.storm = 0 end
     pause = math.min(PAUSE_S * 2 ^ s.storm, PAUSE_MAX_S)
     s.cut = now

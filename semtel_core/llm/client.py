@@ -206,6 +206,13 @@ class LLMClient:
                 return _deadline_failure(run, "rate limit wait exceeds the deadline")
             try:
                 await asyncio.sleep(reservation.wait_s)
+                # A cut since we reserved: the wait was computed at the old rate; queue again at the new one.
+                while state.budget.stale(reservation):
+                    reservation = await state.budget.retake(reservation, run.request.max_tokens)
+                    if time.monotonic() + reservation.wait_s >= run.deadline:
+                        state.budget.release(reservation)
+                        return _deadline_failure(run, "rate limit wait exceeds the deadline")
+                    await asyncio.sleep(reservation.wait_s)
             except asyncio.CancelledError:
                 state.budget.release(reservation)
                 raise

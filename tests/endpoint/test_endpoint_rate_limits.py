@@ -112,3 +112,15 @@ def test_charged_mode_keeps_a_hammering_client_locked_out() -> None:
                 except openai.RateLimitError:
                     pass
     assert admitted["--no-charge-rejected"] >= 3 and admitted["--charge-rejected"] <= 1
+
+
+def test_no_limit_headers_and_a_server_that_counts_more_tokens() -> None:
+    with running_endpoint(
+        "--lazy-load", "--tpm", "100000", "--no-limit-headers", "--no-retry-after", "--token-factor", "1.2"
+    ) as url:
+        plain = _call(_client(url, "k"), max_tokens=10)
+        assert not [h for h in plain.headers if h.startswith(("x-ratelimit", "retry-after"))]
+        counted = plain.parse().usage.prompt_tokens  # type: ignore[attr-defined]
+    with running_endpoint("--lazy-load") as url:
+        honest = _call(_client(url, "k"), max_tokens=10).parse().usage.prompt_tokens  # type: ignore[attr-defined]
+    assert counted == round(honest * 1.2)

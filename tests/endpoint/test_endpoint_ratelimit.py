@@ -79,3 +79,20 @@ def test_capacity_steps_change_limits_at_their_time() -> None:
 )
 def test_durations_use_the_providers_format(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+def test_an_unannounced_step_leaves_the_headers_on_the_old_limit() -> None:
+    steps = [CapacityStep(at_s=60, tpm_factor=0.5, announce=False)]
+    limiter = RateLimiter(RateLimitOptions(tpm=6000, burst_window_s=1, capacity_steps=steps), clock=0.0)
+    after = limiter.admit("a", 50, now=61.0)
+    assert dict(after.headers)[b"x-ratelimit-limit-tokens"] == b"6000"  # the headers lie
+    assert _admitted(limiter, 10, now=61.0, key="a", tokens=10) == 0  # the bucket holds 50 tokens, not 100
+
+
+def test_without_limit_headers_nothing_but_the_429_is_said() -> None:
+    options = RateLimitOptions(rpm=60, burst_window_s=1, limit_headers=False, retry_after_headers=False)
+    limiter = RateLimiter(options, clock=0.0)
+    assert limiter.admit("k", 1, now=0.0).headers == []
+    rejected = limiter.admit("k", 1, now=0.1)
+    assert not rejected.admitted and rejected.headers == []
+    assert "requests per min" in rejected.message  # the message still names the limit, as OpenAI's does
