@@ -24,6 +24,7 @@ from semtel_core.endpoint.http import (
     Scope,
     Send,
     api_key_of,
+    header,
     new_request_id,
     parse_json,
     read_body,
@@ -94,14 +95,18 @@ class EndpointApp:
         headers: Headers = [(b"x-request-id", new_request_id().encode())]
         api_key = api_key_of(scope)
         metered = scope["path"] in _METERED
+        # Several processes on one key: an ``x-client-name`` header gets its own counters (benchmarks, tests).
+        client = (header(scope, b"x-client-name") or b"").decode("latin-1")[:64] if metered else ""
         if metered:
             self.stats.key(api_key).attempts += 1
+            self.stats.count_client(client, "attempts")
         try:
             handler, params = self._route(scope["method"], scope["path"])
             await handler(scope, receive, send, api_key, headers, params)
         except HttpError as exc:
             if metered:
                 self.stats.record_status(api_key, exc.status)
+                self.stats.count_client(client, "rate_limited" if exc.status == 429 else "errors")
             await send_json(send, exc.status, exc.body(), headers + exc.headers)
         except (DroppedConnection, ConnectionResetError):
             raise

@@ -73,7 +73,9 @@ class RateLimitOptions(_Options):
     limit_headers: bool = Field(
         default=True, description="send x-ratelimit-* headers (vLLM, Ollama and many gateways send none)"
     )
-    retry_after_headers: bool = Field(default=True, description="send retry-after and retry-after-ms on a 429")
+    retry_after_headers: bool = Field(
+        default=True, description="send retry-after and retry-after-ms on a 429"
+    )
 
     @property
     def enabled(self) -> bool:

@@ -51,6 +51,9 @@ class Stats:
     def __init__(self) -> None:
         self.started_monotonic = time.monotonic()
         self.by_key: dict[str, KeyStats] = {}
+        self.by_client: dict[
+            str, Counter[str]
+        ] = {}  # per x-client-name header: attempts, rate_limited, errors
         self.in_flight = 0
         self.batch_requests: Counter[str] = Counter()
         self.batches_created = 0
@@ -60,6 +63,10 @@ class Stats:
         if stats is None:
             stats = self.by_key[api_key] = KeyStats()
         return stats
+
+    def count_client(self, client: str, what: str) -> None:
+        if client:
+            self.by_client.setdefault(client, Counter())[what] += 1
 
     def record_status(self, api_key: str, status: int) -> None:
         stats = self.key(api_key)
@@ -82,12 +89,14 @@ class Stats:
             "in_flight": self.in_flight,
             "totals": self.totals().as_dict(),
             "keys": {_redact(k): v.as_dict() for k, v in self.by_key.items()},
+            "clients": {name: dict(counts) for name, counts in self.by_client.items()},
             "batch_requests": dict(self.batch_requests),
             "batches_created": self.batches_created,
         }
 
     def reset(self) -> None:
         self.by_key.clear()
+        self.by_client.clear()
         self.batch_requests.clear()
         self.batches_created = 0
         self.started_monotonic = time.monotonic()

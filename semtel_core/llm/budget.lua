@@ -40,10 +40,11 @@ local USED = 0.8
 local MEMORY = 0.7 -- a cut lowers the remembered ceiling by at most this factor (delivery collapses in a storm)
 local PAUSE_S = 0.25 -- a cut also pauses sending: 0.25 s, doubling with every cut that follows within
 local PAUSE_RUN_S = 5.0 -- this many seconds of the previous one (a server whose rejections are charged
-local PAUSE_MAX_S = 16.0 -- needs silence to climb out of its debt), up to this
+local PAUSE_MAX_S = 1.0 -- needs silence to climb out of its debt), up to this
 local MIN_CUT_GAP_S = 0.2 -- cuts at least a round trip apart (the no-load latency), and never closer than this
-local SS_START = 2.0 -- slow start: with nothing known, requests are paced from 2/s,
-local SS_DOUBLE_S = 0.5 -- doubling every half second while demand keeps up, until the first 429 or header
+local SS_START = 8.0 -- slow start: with nothing known, requests are paced from 8/s (a full bucket to begin
+-- with, as TCP's initial window), and every success adds
+local SS_GAIN = 2.0 -- this much to the rate (it doubles about every 0.35 s of answers), until a 429 or header
 local MIN_RATE_S = 0.05 -- never pace below one request per 20 s (in tokens: one average request per 20 s)
 local RATIO_TOKENS = 5000.0 -- usage samples of this many tokens move the token ratio by 63 %
 local TTL_MS = 86400000 -- what a key learned outlives its processes by a day
@@ -94,11 +95,15 @@ local function floor_rate(d)
   return MIN_RATE_S * math.max(per_request, 1)
 end
 
--- refill the buckets, decay the delivered counts
+-- refill the buckets (d.."q" counts every unit ever refilled: a reservation's turn comes when it reaches the
+-- reservation's position, so a queue drains faster as soon as the rate grows), decay the delivered counts
 for _, d in ipairs(dims) do
   local rate = g(d .. 'r', 0)
   if rate > 0 then
-    s[d .. 'l'] = math.min(rate * burst, g(d .. 'l', 0) + elapsed * rate)
+    local level = g(d .. 'l', 0)
+    local refilled = math.min(rate * burst, level + elapsed * rate)
+    s[d .. 'l'] = refilled
+    s[d .. 'q'] = g(d .. 'q', 0) + math.max(0, refilled - level)
   end
   s[d .. 'd'] = g(d .. 'd', 0) * decay
 end
@@ -133,7 +138,7 @@ end
 if s.ss == nil and not any_cap and g('rr', 0) <= 0 and g('tr', 0) <= 0 then
   s.ss = 1
   s.rr = SS_START
-  s.rl = 0
+  s.rl = SS_START * burst
 end
 
 -- settle what was charged, count what was delivered
@@ -159,7 +164,7 @@ if delivered_now and now - g('cut', -1e18) >= HOLD_S then
   for _, d in ipairs(dims) do
     local rate = g(d .. 'r', 0)
     if d == 'r' and g('ss', 0) == 1 then
-      if delivered('r') >= 0.5 * rate then s.rr = rate * 2 ^ (step / SS_DOUBLE_S) end
+      s.rr = rate + SS_GAIN * ok.r -- clocked by the answers, as TCP's slow start is by its acks
     elseif rate > 0 and delivered(d) >= USED * rate then
       local ceiling = g(d .. 'm', 0)
       if rate < ceiling * FAST_TARGET then -- towards the ceiling, stopping just under it
@@ -190,6 +195,7 @@ elseif op == 'reject' then
   local previous = g('cut', -1e18)
   local fresh = sent_at >= previous and now - previous >= math.max(g('rtt', 0), MIN_CUT_GAP_S)
   local pause = 0
+  local leaving_slow_start = g('ss', 0) == 1
   if fresh then
     s.ss = 0
     if now - previous < PAUSE_RUN_S then s.storm = g('storm', 0) + 1 else s.storm = 0 end
@@ -209,6 +215,7 @@ elseif op == 'reject' then
         local rate = g(d .. 'r', 0)
         if rate > 0 then
           local ceiling, new = got, math.min(rate * BETA, got * MARGIN)
+          if leaving_slow_start then new = math.min(rate * 0.5, got * MARGIN) end
           if s.storm > 0 then -- within a storm our own pauses shrink the delivery: cut by at most so much
             ceiling = math.max(got, g(d .. 'm', 0) * MEMORY)
             new = math.max(rate * DEEPEST, math.min(rate * BETA, ceiling * MARGIN))
@@ -238,6 +245,7 @@ end
 redis.call('HSET', key, unpack(out))
 redis.call('PEXPIRE', key, TTL_MS)
 
-local function f(v) return string.format('%.17g', v) end
-return { f(wait), f(now), f(g('rr', 0)), f(g('tr', 0)), f(g('rl', 0)), f(g('tl', 0)), f(g('ratio', 1)),
-  f(g('bopen', 0)), f(g('rtt', 0)), f(g('cut', -1)) }
+-- One space-separated string: cheaper to parse on the client than a list of bulk strings.
+return string.format('%.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g %.17g', wait, now,
+  g('rr', 0), g('tr', 0), g('rl', 0), g('tl', 0), g('ratio', 1), g('bopen', 0), g('rtt', 0), g('cut', -1),
+  g('rq', 0), g('tq', 0))

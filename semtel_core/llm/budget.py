@@ -19,6 +19,8 @@ and keeps the rates learned so far.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import logging
 import math
@@ -35,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 SCRIPT = resources.files("semtel_core.llm").joinpath("budget.lua").read_text(encoding="utf-8")
 _REQUESTS, _TOKENS, _BOTH = 1, 2, 3
+_SLICE_S = 0.25  # a waiting reservation looks again this often (the view is refreshed as often)
+# A process queues at most this many seconds of its budget ahead: several processes on a key then share it by
+# demand without a deep queue, so one left alone has the whole rate within about that long.
+QUEUE_S = 0.5
 _LIMITED_BY = (
     (re.compile(r"\b(tokens per min|TPM)\b", re.IGNORECASE), _TOKENS),
     (re.compile(r"\b(requests per min|RPM)\b", re.IGNORECASE), _REQUESTS),
@@ -58,12 +64,16 @@ class RedisStore:
         import redis.asyncio
 
         self.name = f"shared ({_redact(url)})"
-        self._client = redis.asyncio.Redis.from_url(url, socket_timeout=2.0, socket_connect_timeout=1.0)
+        # A few connections, waited for when all are busy: every request of the process makes a round trip.
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            url, max_connections=8, timeout=5.0, socket_timeout=2.0, socket_connect_timeout=1.0
+        )
+        self._client = redis.asyncio.Redis(connection_pool=pool)
         self._script = self._client.register_script(SCRIPT)
 
     async def run(self, key: str, args: Sequence[Any]) -> list[float]:
         raw = await self._script(keys=[key], args=list(args))
-        return [float(v) for v in raw]
+        return [float(v) for v in raw.split()]
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -101,7 +111,7 @@ class LocalStore:
 
     async def run(self, key: str, args: Sequence[Any]) -> list[float]:
         result = self._script(self._lua.table(key), self._lua.table(*[str(a) for a in args]))
-        return [float(v) for v in result.values()]
+        return [float(v) for v in result.split()]
 
     def fields(self, key: str) -> dict[str, str]:
         return dict(self._data.get(key, {}))
@@ -130,7 +140,8 @@ class Reservation:
     tokens: int  # reserved in server units (our estimate x the learned ratio + max_tokens)
     prompt_estimate: int  # our tokenizer's count of the prompt
     sent_at: float  # the store's clock when it was taken
-    wait_s: float
+    wait_s: float  # at the rate of the moment; the turn comes earlier if the rate grows meanwhile
+    turn: tuple[float, float] = (0.0, 0.0)  # per dimension: the refill count at which it may go (0: at once)
 
 
 @dataclass(slots=True)
@@ -176,18 +187,23 @@ class Budget:
         self._share = max(share, 1)
         self._fallback = fallback
         self._clock = clock  # None: the store's clock (Redis TIME); a simulated one in tests
+        self._local = clock or time.monotonic  # for the age of the view
         self._pending = _Pending()
         self._hints = (0.0, 0.0)
         self._rtt = 0.0
         # The mirror: the last answer of the store, for choosing between endpoints without a round trip.
         self.rates = (0.0, 0.0)  # requests/s, tokens/s; 0 = not paced
         self._levels = (0.0, 0.0)
-        self._mirrored_at = time.monotonic()
+        self._mirrored_at = self._local()
         self.ratio = 1.0
         self.breaker_open_until = 0.0  # store clock
         self.store_now = 0.0
         self.shared_rtt = 0.0
         self.last_cut = -1.0  # store clock of the last rate cut
+        self._refilled = (0.0, 0.0)  # units ever refilled, per dimension (the queue's progress)
+        self._syncing: asyncio.Future[None] | None = None
+        self._queued = 0  # reservations of this process waiting for their turn
+        self._queue_room = asyncio.Event()
         self.round_trips = 0
 
     @property
@@ -210,15 +226,72 @@ class Budget:
 
     def breaker_open_s(self) -> float:
         """Seconds another process's breaker on this key still has to run (0 when none is open)."""
-        return max(0.0, self.breaker_open_until - self.store_now - (time.monotonic() - self._mirrored_at))
+        return max(0.0, self.breaker_open_until - self.store_now - (self._local() - self._mirrored_at))
 
     # -- the round trips
 
     async def take(self, prompt_estimate: int, max_tokens: int) -> Reservation:
-        """Reserve one request; the caller sleeps ``wait_s`` before sending."""
+        """Reserve one request; the caller waits for its turn (:meth:`wait_turn`) before sending."""
         tokens = math.ceil(prompt_estimate * self.ratio) + max_tokens
         out = await self._run("take", (1, tokens))
-        return Reservation(tokens=tokens, prompt_estimate=prompt_estimate, sent_at=out[1], wait_s=out[0])
+        turn = tuple(q - level if level < 0 else 0.0 for q, level in zip(out[10:12], out[4:6], strict=True))
+        return Reservation(tokens, prompt_estimate, sent_at=out[1], wait_s=out[0], turn=(turn[0], turn[1]))
+
+    def queue_limit(self, tokens: int) -> float:
+        """How many reservations this process may have waiting: ``QUEUE_S`` of the rate (at least 2)."""
+        per_s = [rate / want for rate, want in zip(self.rates, (1, max(tokens, 1)), strict=True) if rate > 0]
+        return max(2.0, math.ceil(QUEUE_S * min(per_s))) if per_s else math.inf
+
+    async def enter_queue(self, tokens: int) -> None:
+        """Wait until this process may queue another reservation (see ``QUEUE_S``); pair with :meth:`leave_queue`."""
+        while self._queued >= self.queue_limit(tokens):
+            self._queue_room.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._queue_room.wait(), timeout=_SLICE_S)
+        self._queued += 1
+
+    def leave_queue(self) -> None:
+        self._queued -= 1
+        self._queue_room.set()
+
+    def remaining_s(self, reservation: Reservation) -> float:
+        """Seconds until ``reservation``'s turn at the rates last seen (0 when due)."""
+        elapsed = self._local() - self._mirrored_at
+        waits = [
+            (turn - refilled - rate * elapsed) / rate
+            for turn, refilled, rate in zip(reservation.turn, self._refilled, self.rates, strict=True)
+            if turn > 0 and rate > 0
+        ]
+        return max(0.0, *waits) if waits else 0.0
+
+    async def wait_turn(self, reservation: Reservation, deadline: float) -> bool:
+        """Sleep until ``reservation`` may be sent (``True``), or it went stale: the rate was cut since (``True``
+        too; see :meth:`stale`), or the local ``deadline`` (monotonic) would pass first (``False``). Long waits
+        are slept in slices with the view refreshed in between (one round trip per slice for all waiters), so
+        a queue taken at a low rate goes faster when the rate grows."""
+        while not self.stale(reservation):
+            left = self.remaining_s(reservation)
+            if left <= 0:
+                return True
+            if time.monotonic() + left > deadline:
+                return False
+            await asyncio.sleep(min(left, _SLICE_S))
+            if self.view_age() >= _SLICE_S:
+                await self.sync()
+        return True
+
+    def view_age(self) -> float:
+        """Seconds since the last answer of the store."""
+        return self._local() - self._mirrored_at
+
+    async def sync(self) -> None:
+        """Refresh the view (and send queued settlements); concurrent callers share one round trip."""
+        if self._syncing is None or self._syncing.done():
+            self._syncing = asyncio.ensure_future(self.sync_now())
+        await asyncio.shield(self._syncing)
+
+    async def sync_now(self) -> None:
+        await self._run("sync", ())
 
     def stale(self, reservation: Reservation) -> bool:
         """Whether the rate was cut after ``reservation`` was taken: its wait was computed at the old rate,
@@ -283,7 +356,7 @@ class Budget:
         return min(fills, default=1.0)
 
     def _mirror_levels(self) -> tuple[float, ...]:
-        elapsed = time.monotonic() - self._mirrored_at
+        elapsed = self._local() - self._mirrored_at
         return tuple(
             min(rate * self._burst_s, level + elapsed * rate)
             for level, rate in zip(self._levels, self.rates, strict=True)
@@ -310,12 +383,14 @@ class Budget:
             self._rtt,
             *op_args,
         )
+        store = self.store
         try:
-            out = await self.store.run(self.key, args)
-        except Exception as exc:  # noqa: BLE001 - any store failure: Redis down, timeout, auth, script error
-            if not self._fallback or isinstance(self.store, LocalStore):
+            out = await store.run(self.key, args)
+        except Exception as exc:  # any store failure: Redis down, a timeout, auth, a script error
+            if not self._fallback or isinstance(store, LocalStore):
                 raise
-            await self._fall_back(exc)
+            if self.store is store:  # the first of the calls in flight to fail switches, once
+                await self._fall_back(exc)
             out = await self.store.run(self.key, args)
         self.round_trips += 1
         self._mirror(out)
@@ -334,25 +409,37 @@ class Budget:
             seed.update(rr=repr(self.rates[0]), rm=repr(self.rates[0]))
         if self.rates[1] > 0:
             seed.update(tr=repr(self.rates[1]), tm=repr(self.rates[1]))
-        try:
+        with contextlib.suppress(Exception):  # closing a connection that is already gone
             await self.store.aclose()
-        except Exception:  # noqa: BLE001 - closing a connection that is already gone
-            pass
         self.store = LocalStore(f"local (fallback: {type(exc).__name__})", {self.key: seed})
 
     def _mirror(self, out: list[float]) -> None:
-        _wait, self.store_now, rr, tr, rl, tl, self.ratio, self.breaker_open_until, self.shared_rtt, cut = out
+        (
+            _wait,
+            self.store_now,
+            rr,
+            tr,
+            rl,
+            tl,
+            self.ratio,
+            self.breaker_open_until,
+            self.shared_rtt,
+            cut,
+            rq,
+            tq,
+        ) = out
         self.last_cut = cut
         self.rates = (rr, tr)
         self._levels = (rl, tl)
-        self._mirrored_at = time.monotonic()
+        self._refilled = (rq, tq)
+        self._mirrored_at = self._local()
 
     async def aclose(self) -> None:
+        """Send the last settlements (the store itself belongs to whoever opened it)."""
         try:
             await self.flush()
-        except Exception as exc:  # noqa: BLE001 - the last settlements are lost, the run is not
+        except Exception as exc:  # the last settlements are lost, the run is not
             logger.warning("rate budget: could not flush the last settlements: %s", exc)
-        await self.store.aclose()
 
 
 def open_store(url: str | None) -> Store:

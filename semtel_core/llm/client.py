@@ -88,9 +88,9 @@ class LLMClient:
         # Every message is scrubbed right before it is sent (default: on), whatever path built it.
         self.outbound = Outbound(privacy)
         self._prices = dict(prices or {})
-        store = open_store(self.settings.shared_budget_url)
+        self._store = open_store(self.settings.shared_budget_url)
         self._pool = Pool(
-            [build_state(e, self.settings, key_resolver, share, store, sdk_factory) for e in endpoints],
+            [build_state(e, self.settings, key_resolver, share, self._store, sdk_factory) for e in endpoints],
             outage_s=self.settings.outage_s,
         )
         self._backoff = Backoff(
@@ -118,6 +118,7 @@ class LLMClient:
 
     async def aclose(self) -> None:
         await self._pool.aclose()
+        await self._store.aclose()
 
     @property
     def permits(self) -> int:
@@ -200,22 +201,23 @@ class LLMClient:
             run.attempts += 1
             return Failure("unavailable", "every endpoint's circuit breaker is open", "EndpointUnavailable")
         try:
-            reservation = await state.budget.take(run.prompt_estimate, run.request.max_tokens)
-            if time.monotonic() + reservation.wait_s >= run.deadline:
-                state.budget.release(reservation)
-                return _deadline_failure(run, "rate limit wait exceeds the deadline")
+            await state.budget.enter_queue(run.tokens)
             try:
-                await asyncio.sleep(reservation.wait_s)
-                # A cut since we reserved: the wait was computed at the old rate; queue again at the new one.
-                while state.budget.stale(reservation):
-                    reservation = await state.budget.retake(reservation, run.request.max_tokens)
-                    if time.monotonic() + reservation.wait_s >= run.deadline:
-                        state.budget.release(reservation)
-                        return _deadline_failure(run, "rate limit wait exceeds the deadline")
-                    await asyncio.sleep(reservation.wait_s)
-            except asyncio.CancelledError:
-                state.budget.release(reservation)
-                raise
+                reservation = await state.budget.take(run.prompt_estimate, run.request.max_tokens)
+                try:
+                    while True:
+                        if not await state.budget.wait_turn(reservation, run.deadline):
+                            state.budget.release(reservation)
+                            return _deadline_failure(run, "rate limit wait exceeds the deadline")
+                        if not state.budget.stale(reservation):
+                            break
+                        # Cut since we reserved: the cut dropped the old queue; queue again at the new rate.
+                        reservation = await state.budget.retake(reservation, run.request.max_tokens)
+                except asyncio.CancelledError:
+                    state.budget.release(reservation)
+                    raise
+            finally:
+                state.budget.leave_queue()
             shared_open = state.budget.breaker_open_s()
             if shared_open > 0:
                 state.breaker.hold_open(shared_open)  # another process on this key found the endpoint down
@@ -322,6 +324,9 @@ class LLMClient:
             return 0.0
         if failure.kind == "connection" and len(self._pool.states) > 1:
             return 0.0  # fail over at once; the breaker keeps a dead endpoint out of the way
+        paced = run.last_endpoint is not None and run.last_endpoint.budget.rates != (0.0, 0.0)
+        if failure.kind == "rate_limited" and paced and failure.headers.retry_after_s is None:
+            return 0.0  # back to the rate budget's queue: the 429 cut its rate and paused it
         return self._backoff.delay(run.attempts, failure, self._rng)
 
     async def _retruncate(self, run: _Run) -> bool:

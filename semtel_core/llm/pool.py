@@ -19,8 +19,8 @@ import openai
 from semtel_core.config import ClientSettings, EndpointSettings
 from semtel_core.llm.accounting import EndpointSnapshot
 from semtel_core.llm.breaker import CircuitBreaker
-from semtel_core.llm.concurrency import CALIBRATION_ANSWERS, AdaptiveConcurrency
 from semtel_core.llm.budget import Budget, Store, budget_key
+from semtel_core.llm.concurrency import CALIBRATION_ANSWERS, AdaptiveConcurrency
 from semtel_core.llm.sdk import KeyResolver, SdkFactory, build_sdk_client, model_name
 
 
@@ -199,6 +199,8 @@ def choose(
         usable = [s for s in usable if s is not avoid]
     if not usable:
         return None, min(s.breaker.seconds_until_available() for s in states) or 0.05
+    if len(usable) == 1:  # the common case: nothing to compare
+        return usable[0], usable[0].seconds_until_ready(tokens)
     waits = {id(s): s.seconds_until_ready(tokens) for s in usable}
     best_wait = min(waits.values())
     ready = [s for s in usable if waits[id(s)] <= best_wait + 1e-3]

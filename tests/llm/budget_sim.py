@@ -117,9 +117,16 @@ class Simulation:
         self._at(self.now + reservation.wait_s, lambda: self._send(client, reservation))
 
     def _send(self, client: SimClient, reservation: Reservation) -> None:
+        # As Budget.wait_turn: a stale reservation queues again, one not yet due sleeps a slice and looks again.
         if client.budget.stale(reservation):
             fresh: Reservation = run_sync(client.budget.retake(reservation, MAX_TOKENS))
             self._at(self.now + fresh.wait_s, lambda: self._send(client, fresh))
+            return
+        left = client.budget.remaining_s(reservation)
+        if left > 0:
+            if client.budget.view_age() >= 0.25:
+                run_sync(client.budget.sync_now())
+            self._at(self.now + min(max(left, 1e-3), 0.25), lambda: self._send(client, reservation))
             return
         ok, charged, headers = self.server.admit(self.now, reservation.prompt_estimate)
         latency = self.latency_s if ok else 0.05
