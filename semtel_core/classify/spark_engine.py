@@ -25,7 +25,8 @@ from semtel_core.schema.arrow import CONVERSATION_SCHEMA
 
 _SUMMARY_FIELDS = [f.name for f in dataclasses.fields(BucketSummary)]
 _FLOATS = {"cost_usd"}
-_STRINGS = {"statuses"}  # JSON: plain columns travel through Arrow between Python workers and the JVM
+# statuses as JSON: plain columns travel through Arrow between Python workers and the JVM
+_STRINGS = {"statuses", "rate_budget"}
 _SUMMARY_SCHEMA = pa.schema(
     [
         (n, pa.float64() if n in _FLOATS else pa.string() if n in _STRINGS else pa.int64())

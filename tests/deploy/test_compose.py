@@ -25,9 +25,16 @@ def compose() -> dict[str, Any]:
 def test_every_component_is_there(compose: dict[str, Any]) -> None:
     services = set(compose["services"])
     assert (
-        AIRFLOW_ROLES | {"postgres", "airflow-init", "spark-master", "spark-worker", "semtel-endpoint"}
+        AIRFLOW_ROLES | {"postgres", "redis", "airflow-init", "spark-master", "spark-worker", "semtel-endpoint"}
         <= services
     )
+
+
+def test_every_airflow_process_shares_the_rate_budget_in_compose_redis(compose: dict[str, Any]) -> None:
+    for name in AIRFLOW_ROLES:
+        svc = compose["services"][name]
+        assert svc["environment"]["SEMTEL_CLIENT__SHARED_BUDGET_URL"] == "redis://redis:6379/0"
+        assert svc["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
 def test_images_are_pinned(compose: dict[str, Any]) -> None:
