@@ -25,7 +25,8 @@ def compose() -> dict[str, Any]:
 def test_every_component_is_there(compose: dict[str, Any]) -> None:
     services = set(compose["services"])
     assert (
-        AIRFLOW_ROLES | {"postgres", "redis", "airflow-init", "spark-master", "spark-worker", "semtel-endpoint"}
+        AIRFLOW_ROLES
+        | {"postgres", "redis", "airflow-init", "spark-master", "spark-worker", "semtel-endpoint"}
         <= services
     )
 
