@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,6 +42,12 @@ def budget_prefix() -> Iterator[str]:
     field.default = default
     ClientSettings.model_rebuild(force=True)
     delete_budgets(prefix)
+
+
+@pytest.fixture(scope="session")
+def budget_cleanup() -> Callable[[str], int]:
+    """``delete_budgets``, for tests that make a prefix of their own."""
+    return delete_budgets
 
 
 def delete_budgets(prefix: str) -> int:

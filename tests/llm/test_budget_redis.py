@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 import redis
-from conftest import delete_budgets
 
 from semtel_core.config import ClientSettings
 from semtel_core.llm.budget import Budget, LocalStore, RedisStore, budget_key
@@ -23,14 +22,14 @@ SECRET = "sk-test-DO-NOT-STORE-1234567890"
 
 
 @pytest.fixture
-def prefix() -> Iterator[str]:
+def prefix(budget_cleanup: Callable[[str], int]) -> Iterator[str]:
     try:
         redis.Redis.from_url(URL, socket_connect_timeout=1).ping()
     except redis.ConnectionError:
         pytest.skip(f"Redis is not reachable at {URL}")
     name = f"semtel-test-{uuid.uuid4().hex[:12]}:budget"
     yield name
-    delete_budgets(name)
+    budget_cleanup(name)
 
 
 @pytest.fixture
