@@ -210,10 +210,19 @@ elseif op == 'reject' then
         -- bound: less if its bucket overflowed while we idled). Without a previous cut: the delivered rate.
         local got = delivered(d)
         local span = now - previous
-        if span >= EST_MIN_S and span <= EST_MAX_S then got = (g(d .. 'n', 0) - g(d .. 'n0', 0)) / span end
+        if span >= EST_MIN_S and span <= EST_MAX_S then
+          local between = (g(d .. 'n', 0) - g(d .. 'n0', 0)) / span
+          -- an idle stretch in between (the bucket overflowed) makes it too low to be believed
+          if between >= 0.5 * g(d .. 'r', 0) then got = between end
+        end
         s[d .. 'n0'] = g(d .. 'n', 0)
         local rate = g(d .. 'r', 0)
-        if rate > 0 then
+        if rate > 0 and got <= 0 then
+          -- Nothing delivered to measure by (a 429 before any answer: another client emptied the key): halve,
+          -- keep what was remembered; the server's retry-after paces the retries meanwhile.
+          s[d .. 'r'] = math.max(rate * DEEPEST, floor_rate(d))
+          s[d .. 'l'] = -s[d .. 'r'] * pause
+        elseif rate > 0 then
           local ceiling, new = got, math.min(rate * BETA, got * MARGIN)
           if leaving_slow_start then new = math.min(rate * 0.5, got * MARGIN) end
           if s.storm > 0 then -- within a storm our own pauses shrink the delivery: cut by at most so much

@@ -121,3 +121,14 @@ def test_a_request_limit_named_in_the_429_leaves_the_token_rate_alone() -> None:
     fields = store.fields("k")
     assert float(fields["tr"]) == pytest.approx(tokens_before, rel=1e-6)
     assert float(fields["rr"]) < 600 / 60 * 0.98
+
+
+def test_a_429_before_any_answer_halves_the_rate_instead_of_zeroing_it() -> None:
+    # Another client emptied the key: nothing was delivered yet, so there is nothing to measure the ceiling by.
+    store = LocalStore()
+    now = [100.0]
+    budget = Budget("k", store, rpm=600, tpm=None, headroom=1.0, burst_s=1.0, clock=lambda: now[0])
+    reservation = run_sync(budget.take(10, 0))
+    now[0] += 0.5
+    run_sync(budget.reject(reservation, None))
+    assert budget.rates[0] == pytest.approx(5.0)  # 10/s halved, not the floor of one request per 20 s
