@@ -198,13 +198,11 @@ class Budget:
         self.ratio = 1.0
         self.breaker_open_until = 0.0  # store clock
         self.store_now = 0.0
-        self.shared_rtt = 0.0
         self.last_cut = -1.0  # store clock of the last rate cut
         self._refilled = (0.0, 0.0)  # units ever refilled, per dimension (the queue's progress)
         self._syncing: asyncio.Future[None] | None = None
         self._queued = 0  # reservations of this process waiting for their turn
         self._queue_room = asyncio.Event()
-        self.round_trips = 0
 
     @property
     def key(self) -> str:
@@ -392,7 +390,6 @@ class Budget:
             if self.store is store:  # the first of the calls in flight to fail switches, once
                 await self._fall_back(exc)
             out = await self.store.run(self.key, args)
-        self.round_trips += 1
         self._mirror(out)
         return out
 
@@ -423,7 +420,7 @@ class Budget:
             tl,
             self.ratio,
             self.breaker_open_until,
-            self.shared_rtt,
+            _rtt,
             cut,
             rq,
             tq,
