@@ -61,14 +61,14 @@ class StrategyContext:
         }
 
     async def fan_out(self, jobs: Iterable[Callable[[], Awaitable[None]]]) -> None:
-        """Run jobs concurrently, keeping about twice the client's in-flight limit started at a time, so a
+        """Run jobs concurrently, keeping ``LLMClient.worth_starting`` started at a time, so a
         partition of a million items never becomes a million pending tasks (or rendered prompts)."""
         pending: set[asyncio.Task[None]] = set()
         source = iter(jobs)
         exhausted = False
         try:
             while True:
-                while not exhausted and len(pending) < max(_MIN_WINDOW, 2 * self.client.permits):
+                while not exhausted and len(pending) < max(_MIN_WINDOW, self.client.worth_starting):
                     job = next(source, None)
                     if job is None:
                         exhausted = True

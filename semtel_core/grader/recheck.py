@@ -122,7 +122,7 @@ class Rechecker:
     async def run(self, units: Iterable[ReviewUnit]) -> None:
         pending: set[asyncio.Task[None]] = set()
         for unit in units:
-            if len(pending) >= max(_WINDOW, 2 * self.grader.permits):
+            if len(pending) >= max(_WINDOW, self.grader.worth_starting):
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     task.result()

@@ -41,6 +41,9 @@ _SLICE_S = 0.25  # a waiting reservation looks again this often (the view is ref
 # A process queues at most this many seconds of its budget ahead: several processes on a key then share it by
 # demand without a deep queue, so one left alone has the whole rate within about that long.
 QUEUE_S = 0.5
+_FIRST_RATE = (
+    8.0  # requests/s before the store's first answer: the script's slow start (SS_START) begins here
+)
 _LIMITED_BY = (
     (re.compile(r"\b(tokens per min|TPM)\b", re.IGNORECASE), _TOKENS),
     (re.compile(r"\b(requests per min|RPM)\b", re.IGNORECASE), _REQUESTS),
@@ -199,9 +202,11 @@ class Budget:
         self.breaker_open_until = 0.0  # store clock
         self.store_now = 0.0
         self.last_cut = -1.0  # store clock of the last rate cut
+        self.answered = False
         self._refilled = (0.0, 0.0)  # units ever refilled, per dimension (the queue's progress)
         self._syncing: asyncio.Future[None] | None = None
         self._queued = 0  # reservations of this process waiting for their turn
+        self._typical = 1  # tokens of the last request that queued
         self._queue_room = asyncio.Event()
 
     @property
@@ -240,8 +245,15 @@ class Budget:
         per_s = [rate / want for rate, want in zip(self.rates, (1, max(tokens, 1)), strict=True) if rate > 0]
         return max(2.0, math.ceil(QUEUE_S * min(per_s))) if per_s else math.inf
 
+    def queue_room(self) -> float:
+        """:meth:`queue_limit` for the last request that queued; before the store's first answer, slow start's."""
+        if self.rates == (0.0, 0.0):
+            return max(2.0, math.ceil(QUEUE_S * _FIRST_RATE))
+        return self.queue_limit(self._typical)
+
     async def enter_queue(self, tokens: int) -> None:
         """Wait until this process may queue another reservation (see ``QUEUE_S``); pair with :meth:`leave_queue`."""
+        self._typical = tokens
         while self._queued >= self.queue_limit(tokens):
             self._queue_room.clear()
             with contextlib.suppress(TimeoutError):
@@ -420,12 +432,13 @@ class Budget:
             tl,
             self.ratio,
             self.breaker_open_until,
-            _rtt,
+            rtt,
             cut,
             rq,
             tq,
         ) = out
         self.last_cut = cut
+        self.answered = rtt > 0  # some process had an answer on this key (the script keeps their latency)
         self.rates = (rr, tr)
         self._levels = (rl, tl)
         self._refilled = (rq, tq)

@@ -125,6 +125,19 @@ class LLMClient:
         """The current in-flight limit summed over the pool."""
         return sum(state.concurrency.permits for state in self._pool.states)
 
+    @property
+    def worth_starting(self) -> int:
+        """How many requests are worth having started at once: twice the in-flight limit, but where the rate
+        budget paces an endpoint only twice what it has on the wire plus the queue the budget lets this process
+        hold. More would only wait inside this process: when the run stops pulling (or another process on the
+        key could use the rate), they would still be here, seconds of backlog at the paced rate."""
+        total = 0.0
+        for state in self._pool.states:
+            room = state.budget.queue_room()
+            wanted = 2.0 * (state.concurrency.on_wire + room)
+            total += min(2.0 * state.concurrency.permits, wanted)
+        return int(total)
+
     def stats(self) -> StatsSnapshot:
         return self._accounting.snapshot(tuple(s.snapshot() for s in self._pool.states))
 

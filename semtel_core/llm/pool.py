@@ -9,7 +9,7 @@ Endpoints in cooldown are skipped, as is the one that just failed the attempt wh
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import collections
 import math
 import time
 from dataclasses import dataclass, field
@@ -61,9 +61,10 @@ class EndpointState:
         return self.budget.wait_time(tokens)
 
     def has_room(self) -> bool:
-        # Calibration reads the limit headers before a burst goes out; a budget that other processes (or an
-        # earlier run) already paced needs none.
-        calibrated = self.answers >= CALIBRATION_ANSWERS or self.budget.rates != (0.0, 0.0)
+        # Calibration reads the limit headers before a burst goes out; a key that answered other processes (or
+        # an earlier run) needs none. The slow-start rate of a fresh key is no evidence: an endpoint that refuses
+        # connections would get a burst before its breaker can open.
+        calibrated = self.answers >= CALIBRATION_ANSWERS or self.budget.answered
         return self.concurrency.has_room() and (calibrated or self.concurrency.holders == 0)
 
     def try_acquire(self) -> bool:
@@ -146,9 +147,21 @@ class Pool:
     def __init__(self, states: list[EndpointState], outage_s: float = float("inf")) -> None:
         self.states = states
         self.outage_s = outage_s
-        self._room = asyncio.Event()
+        # One future per waiting attempt, woken in arrival order and only as many as there are free slots: an
+        # Event would wake every waiter on every freed slot (with a window of twice the in-flight limit, that
+        # was most of the client's CPU per request beyond the SDK's).
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         for state in states:
-            state.concurrency.on_room = self._room.set
+            state.concurrency.on_room = self._wake
+
+    def _wake(self) -> None:
+        free = sum(max(0, s.concurrency.permits - s.concurrency.holders) for s in self.states)
+        for _ in range(max(1, free)):
+            while self._waiters and self._waiters[0].done():
+                self._waiters.popleft()
+            if not self._waiters:
+                return
+            self._waiters.popleft().set_result(None)
 
     def down_for(self, now: float) -> float:
         """Seconds every endpoint has been down (breaker not closed) without a break; 0 while one is healthy."""
@@ -181,9 +194,20 @@ class Pool:
             left = give_up - loop.time()
             if left <= 0:
                 return None
-            self._room.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._room.wait(), timeout=min(wait, left, 1.0))
+            waiter = loop.create_future()
+            self._waiters.append(waiter)
+            try:
+                async with asyncio.timeout(min(wait, left, 1.0)):
+                    await waiter
+            except TimeoutError:
+                pass
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._wake()  # woken but leaving: pass the slot on
+                raise
+            finally:
+                if not waiter.done():
+                    waiter.cancel()  # skipped by _wake
 
     async def aclose(self) -> None:
         for state in self.states:

@@ -22,8 +22,9 @@ _MIN_WINDOW = 8
 async def complete_many(
     client: LLMClient, requests: Iterable[CallRequest], on_result: OnResult | None = None
 ) -> list[CallResult]:
-    """Results in input order. Only a window of tasks exists at a time (twice the client's current total
-    concurrency limit), so a partition of a million rows does not become a million pending tasks."""
+    """Results in input order. Only a window of tasks exists at a time (``LLMClient.worth_starting``: about
+    twice what can be in flight), so a partition of a million rows does not become a million pending tasks,
+    and a paced run holds no more than a second or so of backlog."""
     results: dict[int, CallResult] = {}
     pending: dict[asyncio.Task[CallResult], int] = {}
     source = enumerate(requests)
@@ -51,7 +52,7 @@ async def complete_many(
 
 
 def _window(client: LLMClient) -> int:
-    return max(_MIN_WINDOW, 2 * client.permits)
+    return max(_MIN_WINDOW, client.worth_starting)
 
 
 def complete_many_sync(

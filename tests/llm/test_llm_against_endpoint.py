@@ -244,3 +244,29 @@ def test_cli_rejects_a_malformed_request_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["llm", "run", str(requests), str(tmp_path / "out.jsonl")])
     assert result.exit_code == 2
     assert "requests.jsonl:1: not a chat request" in result.output
+
+
+async def test_a_paced_run_holds_about_a_second_of_backlog_not_twice_the_in_flight_limit() -> None:
+    """At 4 requests/s a run must not pull dozens of requests ahead: they would only wait in this process, and
+    a run told to stop (or a second process on the key) would find them still taken."""
+    started: list[int] = []
+    done: list[int] = []
+
+    def requests() -> Any:
+        for i, request in enumerate(_requests(24, max_tokens=4)):
+            started.append(i)
+            yield request
+
+    ahead: list[int] = []
+    with running_endpoint(*QUIET) as url:
+        endpoint = _endpoint(url, "paced", rpm=240)
+        settings = ClientSettings(shared_budget_url="local", initial_concurrency=32)
+        async with LLMClient([endpoint], settings) as client:
+
+            def on_result(index: int, result: Any) -> None:
+                done.append(index)
+                ahead.append(len(started) - len(done))
+
+            results = await complete_many(client, requests(), on_result)
+    assert all(r.ok for r in results)
+    assert max(ahead) <= 10, ahead  # 2 x (on the wire + half a second of queue), not 2 x 32 in-flight slots
