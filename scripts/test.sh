@@ -10,7 +10,9 @@ echo "== ruff"; .venv/bin/ruff check . || status=1
 echo "== mypy --strict semtel_core"; .venv/bin/mypy || status=1
 echo "== pytest"
 # --durations: the slowest tests in every log, to keep the suite well under 15 minutes.
-.venv/bin/pytest -p no:cacheprovider --durations=15 "$@"
+# Two workers (one per core here): most tests wait on servers, JVMs and Airflow processes, not on the CPU.
+# The tests of the one shared Airflow deployment stay on one worker (xdist_group "airflow_stack").
+.venv/bin/pytest -p no:cacheprovider --durations=15 --numprocesses=auto --dist=loadgroup "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
   # pytest's 5 means it collected no test at all: with a suite in tests/, that is a broken collection.

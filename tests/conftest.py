@@ -17,6 +17,15 @@ from semtel_core.config import ClientSettings
 logging.getLogger("py4j").setLevel(logging.WARNING)
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist's ``--dist=loadgroup`` (scripts/test.sh), each test file runs on one worker, so its module
+    fixtures (endpoint servers, Spark sessions, a built wheel) start once; files that share something bigger
+    name a group of their own (the Airflow deployment: ``xdist_group("airflow_stack")``)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 

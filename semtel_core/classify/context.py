@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from semtel_core.classify.rows import HashRow
+from semtel_core.llm.fanout import fan_out
 
 if TYPE_CHECKING:
     from semtel_core.config import Settings
@@ -63,22 +63,5 @@ class StrategyContext:
     async def fan_out(self, jobs: Iterable[Callable[[], Awaitable[None]]]) -> None:
         """Run jobs concurrently, keeping ``LLMClient.worth_starting`` started at a time, so a
         partition of a million items never becomes a million pending tasks (or rendered prompts)."""
-        pending: set[asyncio.Task[None]] = set()
-        source = iter(jobs)
-        exhausted = False
-        try:
-            while True:
-                while not exhausted and len(pending) < max(_MIN_WINDOW, self.client.worth_starting):
-                    job = next(source, None)
-                    if job is None:
-                        exhausted = True
-                        break
-                    pending.add(asyncio.ensure_future(job()))
-                if not pending:
-                    return
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    task.result()  # a bug in a strategy must fail the partition loudly
-        finally:
-            for task in pending:
-                task.cancel()
+        # A bug in a strategy fails the partition loudly (the exception propagates, the other jobs are cancelled).
+        await fan_out((job() for job in jobs), lambda: max(_MIN_WINDOW, self.client.worth_starting))

@@ -7,13 +7,13 @@ run as one job of a bounded fan-out.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from semtel_core.config import EndpointSettings, Settings
 from semtel_core.errors import ConfigError
 from semtel_core.llm.client import LLMClient
+from semtel_core.llm.fanout import fan_out
 from semtel_core.llm.types import CallRequest, CallResult
 from semtel_core.prompts import ClassifierRegistry, OutputNormalizer, PromptRenderer, TokenBudget
 from semtel_core.prompts.results import GradeResult, LabelResult
@@ -120,14 +120,7 @@ class Rechecker:
             self.judgements[(unit.content_hash, name)] = judgement
 
     async def run(self, units: Iterable[ReviewUnit]) -> None:
-        pending: set[asyncio.Task[None]] = set()
-        for unit in units:
-            if len(pending) >= max(_WINDOW, self.grader.worth_starting):
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    task.result()
-            pending.add(asyncio.ensure_future(self.review(unit)))
-        await asyncio.gather(*pending)
+        await fan_out((self.review(unit) for unit in units), lambda: max(_WINDOW, self.grader.worth_starting))
 
 
 async def recheck(settings: Settings, units: Sequence[ReviewUnit]) -> Rechecker:

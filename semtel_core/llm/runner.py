@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from semtel_core.config import ClientSettings, EndpointSettings, Price
 from semtel_core.llm.accounting import StatsSnapshot
 from semtel_core.llm.client import LLMClient
+from semtel_core.llm.fanout import fan_out
 from semtel_core.llm.sdk import KeyResolver, default_key_resolver
 from semtel_core.llm.types import CallRequest, CallResult
 
@@ -26,33 +27,18 @@ async def complete_many(
     twice what can be in flight), so a partition of a million rows does not become a million pending tasks,
     and a paced run holds no more than a second or so of backlog."""
     results: dict[int, CallResult] = {}
-    pending: dict[asyncio.Task[CallResult], int] = {}
-    source = enumerate(requests)
-    exhausted = False
-    try:
-        while True:
-            while not exhausted and len(pending) < _window(client):
-                item = next(source, None)
-                if item is None:
-                    exhausted = True
-                    break
-                pending[asyncio.ensure_future(client.complete(item[1]))] = item[0]
-            if not pending:
-                break
-            done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                index = pending.pop(task)
-                results[index] = task.result()
-                if on_result is not None:
-                    on_result(index, results[index])
-    finally:
-        for task in pending:
-            task.cancel()
+
+    def keep(index: int, result: CallResult) -> None:
+        results[index] = result
+        if on_result is not None:
+            on_result(index, result)
+
+    await fan_out(
+        (client.complete(request) for request in requests),
+        lambda: max(_MIN_WINDOW, client.worth_starting),
+        keep,
+    )
     return [results[i] for i in range(len(results))]
-
-
-def _window(client: LLMClient) -> int:
-    return max(_MIN_WINDOW, client.worth_starting)
 
 
 def complete_many_sync(

@@ -29,7 +29,7 @@ import pytest
 from airflow_stack import REPO, AirflowStack, get_json
 from weekly_config import write_config
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group("airflow_stack")]
 
 DAG_ID = "semantic_telemetry_weekly"
 WEEKS = [date(2026, 10, 5) + timedelta(weeks=i) for i in range(4)]  # the bundled sample's four weeks

@@ -33,7 +33,7 @@ from airflow_stack import REPO, AirflowStack, get_json
 from weekly_config import CLASSIFIERS as CONFIGURED
 from weekly_config import write_config
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group("airflow_stack")]
 
 DAG_ID = "semantic_telemetry_weekly"
 SAMPLE = REPO / "semtel_core" / "sample_data" / "conversations.jsonl"
