@@ -40,21 +40,21 @@ async def fan_out(
                 if item is None:
                     exhausted = True
                     break
-                task = asyncio.ensure_future(item[1])
-                pending[task] = item[0]
-                task.add_done_callback(done)
+                started = asyncio.ensure_future(item[1])
+                pending[started] = item[0]
+                started.add_done_callback(done)
             if not pending:
                 return
             while not finished:
                 wake.clear()
                 await wake.wait()
             while finished:
-                task = finished.popleft()
-                index = pending.pop(task)
-                result = task.result()
+                ended = finished.popleft()
+                index = pending.pop(ended)
+                result = ended.result()
                 if on_done is not None:
                     on_done(index, result)
     finally:
-        for task in pending:
-            task.remove_done_callback(done)
-            task.cancel()
+        for left in pending:
+            left.remove_done_callback(done)
+            left.cancel()
