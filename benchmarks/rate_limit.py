@@ -123,6 +123,7 @@ async def _run_ours(args: argparse.Namespace, prompts: list[Any], end: float, re
 
     from semtel_core.config import ClientSettings, EndpointSettings, PrivacySettings
     from semtel_core.llm import CallRequest, LLMClient, complete_many
+    from semtel_core.prompts.tokens import count_message_tokens
 
     endpoint = EndpointSettings(name="sim", base_url=args.base_url, model="instant", api_key=args.key)
     fixed = (
@@ -142,10 +143,15 @@ async def _run_ours(args: argparse.Namespace, prompts: list[Any], end: float, re
             base_url=endpoint.base_url, api_key=plain, max_retries=0, default_headers=headers
         )
 
+    # --token-hint: the prompt's token count comes with the request, as the classify engine sends it (its
+    # renderer counts while it truncates); without it the client counts each prompt itself.
+    hints = [count_message_tokens(p) if args.token_hint else None for p in prompts]
+
     def requests() -> Any:
         i = 0
         while time.monotonic() < end:
-            yield CallRequest(messages=prompts[i % len(prompts)], max_tokens=MAX_TOKENS)
+            n = i % len(prompts)
+            yield CallRequest(messages=prompts[n], max_tokens=MAX_TOKENS, prompt_tokens_hint=hints[n])
             i += 1
 
     def on_result(_index: int, result: Any) -> None:
@@ -830,6 +836,7 @@ def main() -> None:
         parser.add_argument(hidden, type=float, help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--no-scrub", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--token-hint", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rpm", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--tpm", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
