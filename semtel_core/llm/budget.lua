@@ -35,8 +35,6 @@ local FAST_TARGET = 0.98
 local PROBE = 0.002
 local PROBE_DOUBLE_S = 10.0
 local PROBE_MAX = 0.05
-local PROBE_RPS = 10.0 -- below this many requests/s delivered, probing slows in proportion: a probe costs about
--- one refusal when it meets the ceiling, so its cycle must hold as many requests at any rate (~150: under 1 %)
 local EST_MIN_S, EST_MAX_S = 5.0, 300.0 -- cuts this far apart measure the ceiling (see the reject op)
 local USED = 0.8
 local MEMORY = 0.7 -- a cut lowers the remembered ceiling by at most this factor (delivery collapses in a storm)
@@ -163,7 +161,6 @@ if rtt > 0 then s.rtt = g('rtt', rtt) * 0.8 + rtt * 0.2 end
 if delivered_now and now - g('cut', -1e18) >= HOLD_S then
   local step = math.min(now - g('grow', now), 1.0)
   local quiet = math.min(now - g('cut', now - 60), 60)
-  local slow = math.max(1, PROBE_RPS / math.max(delivered('r'), 1e-3))
   for _, d in ipairs(dims) do
     local rate = g(d .. 'r', 0)
     if d == 'r' and g('ss', 0) == 1 then
@@ -173,7 +170,7 @@ if delivered_now and now - g('cut', -1e18) >= HOLD_S then
       if rate < ceiling * FAST_TARGET then -- towards the ceiling, stopping just under it
         rate = math.min(rate + (ceiling - rate) * (1 - math.exp(-step / FAST_TAU)), ceiling * FAST_TARGET)
       else
-        rate = rate * (1 + math.min(PROBE * 2 ^ (quiet / (PROBE_DOUBLE_S * slow)), PROBE_MAX) * step / slow)
+        rate = rate * (1 + math.min(PROBE * 2 ^ (quiet / PROBE_DOUBLE_S), PROBE_MAX) * step)
       end
       s[d .. 'r'] = math.min(rate, cap(d))
     end
