@@ -18,6 +18,8 @@ logging.getLogger("py4j").setLevel(logging.WARNING)
 
 REPO = Path(__file__).resolve().parents[1]
 
+SHARED_DATA = REPO.parent / "shared" / "data"
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under xdist's ``--dist=loadgroup`` (scripts/test.sh), each test file runs on one worker, so its module
@@ -26,9 +28,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
-SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 @pytest.fixture

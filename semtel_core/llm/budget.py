@@ -41,9 +41,8 @@ _SLICE_S = 0.25  # a waiting reservation looks again this often (the view is ref
 # A process queues at most this many seconds of its budget ahead: several processes on a key then share it by
 # demand without a deep queue, so one left alone has the whole rate within about that long.
 QUEUE_S = 0.5
-_FIRST_RATE = (
-    8.0  # requests/s before the store's first answer: the script's slow start (SS_START) begins here
-)
+# Requests/s before the store's first answer: the script's slow start (SS_START) begins here.
+_FIRST_RATE = 8.0
 _LIMITED_BY = (
     (re.compile(r"\b(tokens per min|TPM)\b", re.IGNORECASE), _TOKENS),
     (re.compile(r"\b(requests per min|RPM)\b", re.IGNORECASE), _REQUESTS),
