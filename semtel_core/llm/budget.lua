@@ -14,7 +14,8 @@
 -- sent after the last cut cuts the rate (at most once per round trip) to min(rate x BETA, delivered x MARGIN)
 -- and remembers the delivered rate as the ceiling; without 429s the rate returns to just under that ceiling
 -- with time constant FAST_TAU, then probes above it slowly, faster the longer no 429 comes (PROBE doubling
--- every PROBE_DOUBLE_S). A rate grows only while demand uses it (delivered >= USED x rate). Headers are hints:
+-- every PROBE_DOUBLE_S), after a hold that grows with every cut confirming the ceiling ("conf"). A rate grows
+-- only while demand uses it (delivered >= USED x rate). Headers are hints:
 -- an announced limit caps the rate and seeds an unknown one; it never raises a rate that 429s have cut.
 
 local key = KEYS[1]
@@ -35,6 +36,9 @@ local FAST_TARGET = 0.98
 local PROBE = 0.002
 local PROBE_DOUBLE_S = 10.0
 local PROBE_MAX = 0.05
+local CONFIRM_HOLD_S = 10.0 -- each cut that lands within CONFIRM_TOL of the remembered ceiling (it is known)
+local CONFIRM_TOL = 0.05 -- holds the rate just under it this much longer before probing, up to
+local CONFIRM_MAX = 3 -- this many: fewer probes of a ceiling that keeps answering the same, fewer 429s
 local EST_MIN_S, EST_MAX_S = 5.0, 300.0 -- cuts this far apart measure the ceiling (see the reject op)
 local USED = 0.8
 local MEMORY = 0.7 -- a cut lowers the remembered ceiling by at most this factor (delivery collapses in a storm)
@@ -161,6 +165,7 @@ if rtt > 0 then s.rtt = g('rtt', rtt) * 0.8 + rtt * 0.2 end
 if delivered_now and now - g('cut', -1e18) >= HOLD_S then
   local step = math.min(now - g('grow', now), 1.0)
   local quiet = math.min(now - g('cut', now - 60), 60)
+  local hold = CONFIRM_HOLD_S * math.min(g('conf', 0), CONFIRM_MAX)
   for _, d in ipairs(dims) do
     local rate = g(d .. 'r', 0)
     if d == 'r' and g('ss', 0) == 1 then
@@ -169,8 +174,8 @@ if delivered_now and now - g('cut', -1e18) >= HOLD_S then
       local ceiling = g(d .. 'm', 0)
       if rate < ceiling * FAST_TARGET then -- towards the ceiling, stopping just under it
         rate = math.min(rate + (ceiling - rate) * (1 - math.exp(-step / FAST_TAU)), ceiling * FAST_TARGET)
-      else
-        rate = rate * (1 + math.min(PROBE * 2 ^ (quiet / PROBE_DOUBLE_S), PROBE_MAX) * step)
+      elseif quiet >= hold then
+        rate = rate * (1 + math.min(PROBE * 2 ^ ((quiet - hold) / PROBE_DOUBLE_S), PROBE_MAX) * step)
       end
       s[d .. 'r'] = math.min(rate, cap(d))
     end
@@ -210,11 +215,17 @@ elseif op == 'reject' then
         -- bound: less if its bucket overflowed while we idled). Without a previous cut: the delivered rate.
         local got = delivered(d)
         local span = now - previous
+        local confirmed = false
         if span >= EST_MIN_S and span <= EST_MAX_S then
           local between = (g(d .. 'n', 0) - g(d .. 'n0', 0)) / span
           -- an idle stretch in between (the bucket overflowed) makes it too low to be believed
-          if between >= 0.5 * g(d .. 'r', 0) then got = between end
+          if between >= 0.5 * g(d .. 'r', 0) then
+            got = between
+            local known = g(d .. 'm', 0)
+            confirmed = known > 0 and math.abs(between / known - 1) <= CONFIRM_TOL
+          end
         end
+        if confirmed then s.conf = g('conf', 0) + 1 else s.conf = 0 end
         s[d .. 'n0'] = g(d .. 'n', 0)
         local rate = g(d .. 'r', 0)
         if rate > 0 and got <= 0 then

@@ -39,6 +39,18 @@ def test_without_headers_the_ceiling_is_found_from_429s_alone(charged: bool) -> 
     assert share <= (0.02 if charged else 0.01)
 
 
+def test_a_ceiling_that_keeps_answering_the_same_is_probed_less_often() -> None:
+    # Every probe above the ceiling costs a 429 or two; a ceiling found at the same place cut after cut is held
+    # longer before the next probe (up to 30 s), but still probed: a key whose capacity grows is found out.
+    sim = Simulation(_server(headers=False))
+    sim.add(SimClient(sim.budget(LocalStore())))
+    sim.run(60)
+    rejected = sim.server.rejected
+    good, _share = _window(sim, 60, 360)
+    assert good >= 0.95
+    assert 1 <= sim.server.rejected - rejected <= 8  # 13 in these 5 minutes when every probe started at once
+
+
 @pytest.mark.parametrize("headers", [True, False], ids=["lying-headers", "no-headers"])
 @pytest.mark.parametrize("charged", [False, True], ids=["not-charged", "charged"])
 def test_an_unannounced_halving_is_followed_within_30_s(headers: bool, charged: bool) -> None:
