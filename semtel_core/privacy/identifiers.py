@@ -140,12 +140,16 @@ _PASSPORT_RE = re.compile(
 )
 
 EMAIL_DETECTOR = RegexDetector(EMAIL, _EMAIL_RE, validator=_email_ok, required=("@",))
-SSN_DETECTOR = RegexDetector(NATIONAL_ID, _SSN_RE)
+SSN_DETECTOR = RegexDetector(NATIONAL_ID, _SSN_RE, prefilter=re.compile(r"\d\d\d[- ]\d\d[- ]"))
 PASSPORT_DETECTOR = RegexDetector(
     PASSPORT, _PASSPORT_RE, group="number", required=("passport", "passeport", "reisepass", "pasaporte"),
     required_lower=True,
 )  # fmt: skip
-IPV4_DETECTOR = RegexDetector(IP_ADDRESS, _IPV4_RE, validator=_ip_ok, required=(".",))
-IPV6_DETECTOR = RegexDetector(IP_ADDRESS, _IPV6_RE, validator=_ip_ok, required=(":",))
+IPV4_DETECTOR = RegexDetector(
+    IP_ADDRESS, _IPV4_RE, validator=_ip_ok, required=(".",), prefilter=re.compile(r"\d\.\d{1,3}\.\d")
+)
+IPV6_DETECTOR = RegexDetector(
+    IP_ADDRESS, _IPV6_RE, validator=_ip_ok, required=(":",), prefilter=re.compile(r":[0-9A-Fa-f]*:")
+)
 CARD_DETECTOR = RegexDetector(CREDIT_CARD, _CARD_RE, validator=_card_ok)
 IBAN_DETECTOR = IbanDetector()

@@ -18,7 +18,9 @@ class RegexDetector:
     ``group`` selects the part of the match that is replaced (``Bearer <SECRET>`` keeps the word
     ``Bearer``). ``required`` lists substrings of which at least one must occur in the (lower-cased when
     ``required_lower``) text for the regex to run at all: most conversations contain no ``@`` or ``://``,
-    and a substring test is far cheaper than a regex scan.
+    and a substring test is far cheaper than a regex scan. ``prefilter`` is a cheap regex that every match of
+    ``pattern`` contains (a necessary condition, so results never change), searched in the same text as
+    ``required``: a pattern that begins with a lookbehind or a repeated group is tried at every character.
     """
 
     entity: str
@@ -27,16 +29,17 @@ class RegexDetector:
     validator: Validator | None = None
     required: tuple[str, ...] = ()
     required_lower: bool = False
+    prefilter: re.Pattern[str] | None = None
 
     @property
     def entities(self) -> tuple[str, ...]:
         return (self.entity,)
 
     def _may_match(self, text: str) -> bool:
-        if not self.required:
-            return True
         haystack = text.lower() if self.required_lower else text
-        return any(needle in haystack for needle in self.required)
+        if self.required and not any(needle in haystack for needle in self.required):
+            return False
+        return self.prefilter is None or self.prefilter.search(haystack) is not None
 
     def detect(self, text: str) -> Iterator[Span]:
         if not self._may_match(text):

@@ -125,6 +125,7 @@ ASSIGNMENT_DETECTOR = RegexDetector(
     validator=_assignment_ok,
     required=("pass", "pwd", "secret", "key", "token", "cred"),
     required_lower=True,
+    prefilter=re.compile(r"""(?:pass|pwd|secret|key|token|cred)[\w.-]*["']?[ \t]*[:=]"""),  # lower-cased
 )
 PROSE_PASSWORD_DETECTOR = RegexDetector(
     SECRET,
