@@ -37,6 +37,7 @@ class EndpointSnapshot:
     rpm: float | None
     tpm: float | None
     budget: str = "local"
+    token_ratio: float = 1.0  # the server's prompt-token count / our tokenizer's, learned from its usage
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,7 @@ class LLMClient:
         now = time.monotonic()
         # Scrubbed once per request (the attempts resend the same messages); the token estimate stays the caller's.
         request = dataclasses.replace(request, messages=self.outbound.messages(request.messages))
-        estimate = request.estimated_prompt_tokens()
+        estimate = self._prompt_estimate(request)
         run = _Run(
             request=request,
             started=now,
@@ -158,6 +158,19 @@ class LLMClient:
         self._accounting.record_result(result)
         self._maybe_log()
         return result
+
+    def _prompt_estimate(self, request: CallRequest) -> int:
+        """The prompt's token count where a token rate paces an endpoint (or the caller knows it), else 0:
+        counting costs more client CPU than the rest of the request's bookkeeping, and without a token rate
+        nothing reads it (the reservation is settled on the server's usage either way)."""
+        if request.prompt_tokens_hint is None and not any(s.budget.paces_tokens for s in self._pool.states):
+            return 0
+        return request.estimated_prompt_tokens()
+
+    def _count_if_paced(self, run: _Run, state: EndpointState) -> None:
+        if run.prompt_estimate == 0 and state.budget.paces_tokens:  # a token rate was learned meanwhile
+            run.prompt_estimate = self._prompt_estimate(run.request)
+            run.tokens = run.prompt_estimate + run.request.max_tokens
 
     def _outage_failure(self, run: _Run) -> Failure | None:
         if self.outage is None:
@@ -214,6 +227,7 @@ class LLMClient:
             run.attempts += 1
             return Failure("unavailable", "every endpoint's circuit breaker is open", "EndpointUnavailable")
         try:
+            self._count_if_paced(run, state)
             await state.budget.enter_queue(run.tokens)
             try:
                 reservation = await state.budget.take(run.prompt_estimate, run.request.max_tokens)
@@ -350,7 +364,8 @@ class LLMClient:
         shorter = truncate(run.request.messages)
         messages: Sequence[Message] = await shorter if inspect.isawaitable(shorter) else shorter
         run.request = run.request.with_messages(self.outbound.messages(messages))
-        run.tokens = run.request.estimated_prompt_tokens() + run.request.max_tokens
+        run.prompt_estimate = self._prompt_estimate(run.request)
+        run.tokens = run.prompt_estimate + run.request.max_tokens
         run.truncated = True
         return True
 

@@ -87,6 +87,7 @@ class EndpointState:
             rpm=self.budget.rpm,
             tpm=self.budget.tpm,
             budget=self.budget.mode,
+            token_ratio=round(self.budget.ratio, 3),
         )
 
     async def aclose(self) -> None:

@@ -4,6 +4,9 @@ runs the real Lua script in-process (``LocalStore``), the same one Redis runs.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pytest
 from budget_sim import MAX_TOKENS, PROMPT, SimClient, SimServer, Simulation, goodput, run_sync
 
@@ -144,3 +147,53 @@ def test_a_429_before_any_answer_halves_the_rate_instead_of_zeroing_it() -> None
     now[0] += 0.5
     run_sync(budget.reject(reservation, None))
     assert budget.rates[0] == pytest.approx(5.0)  # 10/s halved, not the floor of one request per 20 s
+
+
+class _CountingStore(LocalStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.round_trips = 0
+
+    async def run(self, key: str, args: Sequence[Any]) -> list[float]:
+        self.round_trips += 1
+        return await super().run(key, args)
+
+
+@pytest.mark.parametrize(
+    ("rpm", "takes", "round_trips"),
+    [
+        (600, 5, 5),  # 10/s: every reservation is a round trip (order across processes matters here)
+        (6000, 5, 0),  # 100/s: taken from the view of the last answer (0.05 s old at most)...
+        (6000, 7, 1),  # ... 0.05 s worth of the rate (5), then the next one is a round trip
+    ],
+)
+def test_above_fifty_requests_a_second_a_half_full_bucket_needs_no_round_trip_per_reservation(
+    rpm: int, takes: int, round_trips: int
+) -> None:
+    store = _CountingStore()
+    now = [100.0]
+    budget = Budget("k", store, rpm=rpm, tpm=None, headroom=1.0, burst_s=1.0, clock=lambda: now[0])
+    run_sync(budget.sync_now())
+    now[0] += 2.0  # a full bucket
+    run_sync(budget.sync_now())
+    store.round_trips = 0
+    for _ in range(takes):
+        reservation = run_sync(budget.take(10, 0))
+        assert budget.remaining_s(reservation) == 0.0
+    assert store.round_trips == round_trips
+    run_sync(budget.sync_now())  # the debits taken from the view arrive with the next round trip
+    assert float(store.fields("k")["rl"]) == pytest.approx(rpm / 60 - takes)
+
+
+def test_a_bucket_under_half_full_takes_every_reservation_through_the_store() -> None:
+    store = _CountingStore()
+    now = [100.0]
+    budget = Budget("k", store, rpm=6000, tpm=None, headroom=1.0, burst_s=1.0, clock=lambda: now[0])
+    run_sync(budget.sync_now())
+    now[0] += 2.0
+    for _ in range(60):  # 100 in the bucket: 60 taken leave it under half full
+        run_sync(budget.take(10, 0))
+    store.round_trips = 0
+    for _ in range(3):
+        run_sync(budget.take(10, 0))
+    assert store.round_trips == 3

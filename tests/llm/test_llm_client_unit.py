@@ -206,3 +206,21 @@ async def test_the_servers_retry_word_is_honoured(
         )
     assert (result.status, result.attempts, len(hits)) == ("error", attempts, attempts)
     assert why in (result.reason or "")
+
+
+@pytest.mark.parametrize("tpm", [None, 60_000], ids=["no-token-limit", "token-limit"])
+async def test_prompts_are_counted_only_where_a_token_rate_paces(tpm: int | None) -> None:
+    # Counting a prompt costs more client CPU than the rest of a request's bookkeeping: without a token limit
+    # nothing reads the count, so nothing is learned from it either (the server's usage settles each request).
+    endpoint = EndpointSettings(name="e", tpm=tpm)
+    settings = ClientSettings(shared_budget_url="local")
+    prompt = [{"role": "user", "content": "short enough " * 2}]
+    async with LLMClient([endpoint], settings, sdk_factory=_mock_factory) as client:
+        for i in range(3):
+            result = await client.complete(CallRequest(messages=prompt, request_id=f"r{i}", max_tokens=4))
+            assert result.ok
+        ratio = client.stats().endpoints[0].token_ratio
+    if tpm is None:
+        assert ratio == 1.0
+    else:  # the server says 7 prompt tokens; our count of this prompt is 11: the ratio moves towards 7/11
+        assert ratio < 1.0
