@@ -32,6 +32,10 @@ SUMMARY_FILE = "extract_summary.json"
 
 class ExtractSummary(BaseModel):
     inputs: list[str]
+    files: int = Field(default=0, description="input files read (folders and globs expanded)")
+    pruned_files: int = Field(
+        default=0, description="files in date partitions outside the window, never read"
+    )
     read: int
     accepted: int
     rejected: int
@@ -76,7 +80,7 @@ def extract(
         RowSink(conversations_path, CONVERSATION_SCHEMA, chunk) as written,
         RowSink(rejects_path, REJECT_SCHEMA, chunk) as rejected,
     ):
-        for item in scan(inputs, settings.input, counts, fmt, on_bytes):
+        for item in scan(inputs, settings.input, counts, fmt, on_bytes, window):
             if isinstance(item, Reject):
                 rejected.add(item.to_row(outbound.text))
             elif not _in_window(item, window):
@@ -100,6 +104,8 @@ def extract(
     )
     summary = ExtractSummary(
         inputs=list(inputs),
+        files=counts.files,
+        pruned_files=counts.pruned_files,
         read=counts.read,
         accepted=counts.accepted,
         rejected=rejected.rows,

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from semtel_core.config import Settings, load_settings
 from semtel_core.errors import SemtelError
+from semtel_core.ingest.sources import expand
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -69,9 +70,11 @@ def clean_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def total_size(paths: Sequence[str]) -> int | None:
+    """Bytes of every input file (folders and globs expanded); None when a size cannot be had."""
     try:
-        return sum(int(fsspec.core.url_to_fs(p)[0].size(fsspec.core.url_to_fs(p)[1]) or 0) for p in paths)
-    except (OSError, ValueError):
+        files = expand(paths).files
+        return sum(int(fsspec.core.url_to_fs(p)[0].size(fsspec.core.url_to_fs(p)[1]) or 0) for p in files)
+    except (OSError, ValueError, SemtelError):
         return None
 
 

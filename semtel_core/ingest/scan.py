@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from semtel_core.config import InputSettings
 from semtel_core.errors import ReconciliationError
 from semtel_core.ingest.formats import InputFormat
 from semtel_core.ingest.readers import iter_raw_rows
 from semtel_core.ingest.rejects import Reject
+from semtel_core.ingest.sources import expand
 from semtel_core.ingest.validation import RecordValidator
 from semtel_core.schema.conversation import Conversation
 
@@ -22,6 +24,8 @@ class ScanCounts:
     accepted: int = 0
     blank: int = 0  # whitespace-only lines: read, neither accepted nor rejected
     rejected: Counter[str] = field(default_factory=Counter)
+    files: int = 0  # input files read (a folder or glob counts its files)
+    pruned_files: int = 0  # in a date partition outside the time window: never opened
 
     @property
     def rejected_total(self) -> int:
@@ -34,10 +38,14 @@ def scan(
     counts: ScanCounts,
     fmt: InputFormat = InputFormat.AUTO,
     on_bytes: Callable[[int], None] | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> Iterator[Conversation | Reject]:
-    """Yield every row of every input as an accepted conversation or a reject; ids are unique across inputs."""
+    """Yield every row of every input file (see :func:`~semtel_core.ingest.sources.expand`: folders, globs and
+    date partitions outside ``window``) as an accepted conversation or a reject; ids are unique across inputs."""
     validator = RecordValidator(settings)
-    for path in inputs:
+    sources = expand(inputs, window)
+    counts.files, counts.pruned_files = len(sources.files), len(sources.pruned)
+    for path in sources.files:
         for row in iter_raw_rows(path, fmt, settings.chunk_rows):
             counts.read += 1
             counts.bytes_read += row.nbytes

@@ -49,6 +49,8 @@ def _check_not_empty(summary: ExtractSummary, week_start: datetime) -> None:
     where = ", ".join(summary.inputs)
     if summary.read == 0:
         detail = f"read 0 rows from {where}"
+        if summary.pruned_files:
+            detail += f" ({summary.pruned_files} file(s) in date partitions outside the week, not read)"
     else:
         detail = (
             f"read {summary.read} rows from {where}: {summary.rejected} rejected, "
@@ -62,6 +64,7 @@ def _check_not_empty(summary: ExtractSummary, week_start: datetime) -> None:
         read=summary.read,
         rejected=summary.rejected,
         outside_window=summary.outside_window,
+        pruned_files=summary.pruned_files,
     )
 
 
