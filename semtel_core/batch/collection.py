@@ -21,11 +21,11 @@ from pydantic import BaseModel
 from semtel_core import storage
 from semtel_core.batch.custom_id import RequestKey, decode
 from semtel_core.batch.provider import batch_endpoint, download, sync_client
-from semtel_core.batch.requests import group_by_content
 from semtel_core.batch.results import FileResults, answered_rows, call_of
 from semtel_core.batch.state import BatchRunState, save_state
 from semtel_core.batch.submission import PARTITION_FILE, TRUNCATION_FILE, request_ids
 from semtel_core.classify.checkpoint import clear_checkpoint
+from semtel_core.classify.content import copy_to_duplicates, group_by_content
 from semtel_core.classify.partition import classify_partition, conversations_from_arrow
 from semtel_core.classify.rows import HashRow
 from semtel_core.config import Settings
@@ -147,14 +147,7 @@ class _Mapper:
 
 def _expand(rows: Sequence[HashRow], groups: dict[str, list[str]]) -> list[HashRow]:
     """Every conversation id with a row's content gets a copy; tokens and cost stay on the representative."""
-    out: list[HashRow] = []
-    for row in rows:
-        for i, cid in enumerate(groups[row["content_hash"]]):
-            copy = {**row, "conversation_id": cid}
-            if i:
-                copy.update(prompt_tokens=0, completion_tokens=0, cost_usd=0.0)
-            out.append(copy)
-    return out
+    return [copy for row in rows for copy in copy_to_duplicates(row, groups[row["content_hash"]])]
 
 
 def _fallback(

@@ -16,6 +16,7 @@ import orjson
 import pyarrow as pa
 
 from semtel_core.batch.custom_id import encode
+from semtel_core.classify.content import completion_budget, group_by_content
 from semtel_core.classify.partition import conversations_from_arrow
 from semtel_core.config import Settings
 from semtel_core.errors import BatchError
@@ -34,19 +35,6 @@ class BuiltRequests:
     lines: list[bytes]  # one JSON object per request, without the newline
     groups: dict[str, list[str]]  # content hash -> conversation ids, representative first
     truncation: dict[str, str]  # representative conversation id -> TruncationRecord JSON
-
-
-def group_by_content(conversations: Sequence[Conversation]) -> dict[str, list[str]]:
-    """Content hash -> conversation ids with that content, smallest id first (the representative)."""
-    groups: dict[str, list[str]] = {}
-    for conversation in sorted(conversations, key=lambda c: c.conversation_id):
-        groups.setdefault(conversation.content_hash, []).append(conversation.conversation_id)
-    return groups
-
-
-def max_tokens(settings: Settings, labels: int) -> int:
-    """Completion budget of a request answering ``labels`` labels, as the online strategies compute it."""
-    return 16 + settings.classify.label_max_tokens * labels
 
 
 def _prompts(
@@ -70,7 +58,7 @@ def _line(
         "messages": outbound.messages(prompt.messages),  # the upload leaves the machine: scrubbed here
         "response_format": prompt.response_format,
         "temperature": settings.classify.temperature,
-        "max_tokens": max_tokens(settings, len(prompt.classifiers)),
+        "max_tokens": completion_budget(settings, len(prompt.classifiers)),
     }
     return orjson.dumps({"custom_id": custom_id, "method": "POST", "url": BATCH_URL, "body": body})
 

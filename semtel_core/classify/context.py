@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from semtel_core.classify.content import completion_budget
 from semtel_core.classify.rows import HashRow
 from semtel_core.llm.fanout import fan_out
 
@@ -50,7 +51,7 @@ class StrategyContext:
 
     def max_tokens(self, labels: int) -> int:
         """Completion budget of a call answering ``labels`` labels (conversations x classifiers)."""
-        return 16 + self.settings.classify.label_max_tokens * labels
+        return completion_budget(self.settings, labels)
 
     def request_extra(self, response_format: dict[str, Any]) -> dict[str, Any]:
         # ``extra_body`` puts the schema into the request JSON as is; as the typed ``response_format``

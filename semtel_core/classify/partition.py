@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from semtel_core import storage
 from semtel_core.classify.checkpoint import CheckpointJournal, clear_checkpoint, load_checkpoint
+from semtel_core.classify.content import copy_to_duplicates, group_by_content
 from semtel_core.classify.context import StrategyContext, StrategyCounters
 from semtel_core.classify.rows import CheckpointKey, HashRow, checkpoint_key
 from semtel_core.classify.strategies import WorkItem, get_strategy, group_by_strategy
@@ -74,14 +75,6 @@ def conversations_from_arrow(table: pa.Table) -> list[Conversation]:
             )
         )
     return out
-
-
-def _group(conversations: Sequence[Conversation]) -> dict[str, list[str]]:
-    """Content hash -> conversation ids with that content, smallest id first (the representative)."""
-    groups: dict[str, list[str]] = {}
-    for conversation in sorted(conversations, key=lambda c: c.conversation_id):
-        groups.setdefault(conversation.content_hash, []).append(conversation.conversation_id)
-    return groups
 
 
 class _Tracker:
@@ -204,11 +197,7 @@ def _expand(
                     content_hash=content_hash,
                     classifier=name,
                 )
-            for i, cid in enumerate(ids):
-                copy = {**row, "conversation_id": cid, "run_id": run_id}
-                if i:
-                    copy.update(prompt_tokens=0, completion_tokens=0, cost_usd=0.0)
-                rows.append(copy)
+            rows += copy_to_duplicates(row, ids, run_id=run_id)
     rows.sort(key=lambda r: (r["conversation_id"], r["classifier"]))
     return pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
 
@@ -242,7 +231,7 @@ def classify_partition(
     versions = {name: registry.get(name).version for name in classifiers}
     convs = conversations_from_arrow(conversations)
     by_id = {c.conversation_id: c for c in convs}
-    groups = _group(convs)
+    groups = group_by_content(convs)
     reps = {h: by_id[ids[0]] for h, ids in groups.items()}
     found = load_checkpoint(checkpoint_dir, cache_files)
     plans = _plans(reps, classifiers, settings, strategy, versions, found)
