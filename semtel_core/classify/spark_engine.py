@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -38,8 +39,22 @@ _SUMMARY_DDL = ", ".join(
 )
 
 
+def session_conf(master: str) -> dict[str, str]:
+    """The settings semtel gives a session it creates. On ``local[N]`` the shuffle gets N partitions (Spark's
+    default of 200 is tuned for clusters); on a cluster master the deployment's own ``spark-defaults.conf`` or
+    ``spark-submit --conf`` decides, so a shuffle spreads over every executor."""
+    conf = {"spark.ui.enabled": "false", "spark.sql.execution.arrow.maxRecordsPerBatch": "10000"}
+    local = re.fullmatch(r"local(?:\[(\d+|\*)(?:,\d+)?\])?", master.strip())
+    if local is not None:
+        cores = local.group(1)
+        conf["spark.sql.shuffle.partitions"] = str(
+            os.cpu_count() or 2 if cores in (None, "*") else max(int(cores), 1)
+        )
+    return conf
+
+
 def spark_session(master: str) -> Any:
-    """A small local-friendly session (no UI, two shuffle partitions) unless one is already active."""
+    """A session for ``master`` with :func:`session_conf`, unless one is already active."""
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
@@ -48,14 +63,10 @@ def spark_session(master: str) -> Any:
     # Python workers must run this interpreter (the venv with semtel_core), not whatever python is on PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    return (
-        SparkSession.builder.master(master)
-        .appName("semtel-classify")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "10000")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.master(master).appName("semtel-classify")
+    for key, value in session_conf(master).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def _bucket_task(job: BucketJob) -> Any:

@@ -3,6 +3,7 @@ on the same input and deterministic endpoint."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from classify_helpers import endpoint_settings
 
 from semtel_core.classify.run import classify_run
+from semtel_core.classify.spark_engine import session_conf
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
 pytestmark = [
@@ -65,3 +67,17 @@ def test_polars_and_spark_results_are_equal(
         assert _rows(tmp_path / f"{engine}-{workers}").equals(reference), (engine, workers)
         assert summaries[(engine, workers)].calls == summaries[("polars", 1)].calls > 0
         assert summaries[(engine, workers)].reconciliation == summaries[("polars", 1)].reconciliation
+
+
+@pytest.mark.parametrize(
+    ("master", "shuffle"),
+    [
+        ("local[2]", "2"),
+        ("local[3,2]", "3"),
+        ("local", str(os.cpu_count() or 2)),
+        ("spark://head:7077", None),
+    ],
+)
+def test_a_cluster_session_keeps_the_deployments_shuffle_partitions(master: str, shuffle: str | None) -> None:
+    # Two shuffle partitions suit a laptop; on a cluster they would funnel every shuffle through two tasks.
+    assert session_conf(master).get("spark.sql.shuffle.partitions") == shuffle
