@@ -1,9 +1,9 @@
 """Weekly semantic telemetry run. Wiring only: every task is one call into ``semtel_core.pipeline``.
 
-extract -> plan -> classify (mapped over the plan's online partitions; or one Spark job when the engine is
-``spark``) and batch_wait (deferrable, mapped over the batch partitions) -> collect (mapped) -> grade -> validate
--> load -> report. Every step replaces a fixed output under ``<output_root>/week=<Monday>/``, the week's partition
-of the dataset and ``<week>/report.html``, so reruns and backfills of a week never duplicate.
+extract -> plan -> classify (mapped over the plan's online shards, at most ``classify.max_shards``; or one Spark
+job when the engine is ``spark``) and batch_wait (deferrable, mapped over the batch shards) -> collect (mapped)
+-> grade -> validate -> load -> report. Every step replaces a fixed output under ``<output_root>/week=<Monday>/``,
+the week's partition of the dataset and ``<week>/report.html``, so reruns and backfills of a week never duplicate.
 
 Parse-time rule: nothing heavy is imported here, no connection, Variable or settings file is read; tasks import
 ``semtel_core`` inside their bodies and read the settings when they run.
@@ -164,16 +164,17 @@ def semantic_telemetry_weekly() -> None:
 
     @task
     def work_list(planned: dict[str, Any], mode: str) -> list[dict[str, Any]]:
-        """The plan's partitions for one path (Airflow maps only over a task's whole return value)."""
-        descriptors: list[dict[str, Any]] = planned[mode]
-        return descriptors
+        """The plan's shards for one path, at most classify.max_shards (Airflow maps only over a task's whole
+        return value)."""
+        shards: list[dict[str, Any]] = planned[mode]
+        return shards
 
-    # Retries are free: a partition resumes from its checkpoint and pays nothing twice.
+    # Retries are free: a shard's partitions resume from their checkpoints and pay nothing twice.
     @task(max_active_tis_per_dagrun=2, retries=2, retry_delay=pendulum.duration(seconds=30))
     def classify(descriptor: dict[str, Any]) -> dict[str, Any]:
-        from semtel_core.pipeline.classify_step import classify_partition_task
+        from semtel_core.pipeline.classify_step import classify_shard_task
 
-        return classify_partition_task(descriptor, _params(), run_id=get_current_context()["run_id"])
+        return classify_shard_task(descriptor, _params(), run_id=get_current_context()["run_id"])
 
     @task.branch
     def choose_engine() -> str:
@@ -184,9 +185,9 @@ def semantic_telemetry_weekly() -> None:
 
     @task
     def collect(state: dict[str, Any]) -> dict[str, Any]:
-        from semtel_core.pipeline.batch_step import collect_partition
+        from semtel_core.pipeline.batch_step import collect_shard
 
-        return collect_partition(state, _params())
+        return collect_shard(state, _params())
 
     @task(trigger_rule="none_failed")
     def grade() -> dict[str, Any]:

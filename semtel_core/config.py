@@ -229,6 +229,13 @@ class ClassifySettings(_Section):
     partition_tokens: int = Field(
         default=2_000_000, ge=1, description="weekly run: conversation tokens per planned partition"
     )
+    max_shards: int = Field(
+        default=256,
+        ge=1,
+        le=1024,
+        description="weekly run: most mapped classify / batch tasks; the week's partitions are dealt round-robin "
+        "to at most this many shards (Airflow maps at most core.max_map_length = 1024 by default)",
+    )
     workers: int = Field(
         default=1, ge=1, description="polars engine: buckets classified at once, each in its own process"
     )

@@ -1,8 +1,8 @@
-"""Deferrable operator for one partition's provider batches: submit (or re-attach), defer, finish.
+"""Deferrable operator for one shard's provider batches: submit (or re-attach), defer, finish.
 
 ``execute`` submits through ``semtel_core.pipeline.batch_step`` and defers to :class:`SemtelBatchTrigger`, so no
 worker slot is held while the provider works. ``execute_complete`` turns the trigger's event into the task's
-result (the run state as JSON, for the collect task) or into an Airflow failure. The constructor only stores
+result (the shard and its partitions' state directories, for the collect task) or into an Airflow failure. The constructor only stores
 its arguments: it runs at every parse.
 """
 
@@ -24,12 +24,13 @@ ONLINE_FALLBACK_STATES = frozenset({"completed", "failed", "expired", "cancelled
 
 
 class SemtelBatchOperator(BaseOperator):
-    """Submit one planned partition (a ``plan_week`` descriptor) to the Batch API and wait, deferred.
+    """Submit the partitions of one shard (a ``plan_week`` work-list entry) to the Batch API and wait, deferred.
 
-    ``params_dict`` are the run's parameters (``RunParams``); default: the DAG run's ``params``. Every terminal status is handled: ``completed``
-    returns the state; ``failed``, ``expired`` and ``cancelled`` (or a mix, ``in_progress``) return it too when
-    ``online_fallback`` is true, since collect classifies the unanswered items online, and fail the task otherwise.
-    A polling error fails the task."""
+    ``params_dict`` are the run's parameters (``RunParams``); default: the DAG run's ``params``. Every terminal
+    status is handled: ``completed`` returns the submission (shard + state directories); ``failed``,
+    ``expired`` and ``cancelled`` (or a mix, ``in_progress``) return it too when ``online_fallback`` is true,
+    since collect classifies the unanswered items online, and fail the task otherwise. A polling error fails
+    the task."""
 
     template_fields: Sequence[str] = ("descriptor", "params_dict", "run_label")
     ui_color = "#e8f4fd"
@@ -71,20 +72,19 @@ class SemtelBatchOperator(BaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from semtel_airflow.hooks import connection_key_resolver
-        from semtel_core.batch.state import BatchRunState
-        from semtel_core.pipeline.batch_step import submit_partition
+        from semtel_core.pipeline.batch_step import shard_status, submit_shard
 
         params = self._run_params(context)
-        state = submit_partition(
+        submitted = submit_shard(
             self.descriptor, params, run_id=self.run_label, key_resolver=connection_key_resolver
         )
-        run_state = BatchRunState.model_validate(state)
-        if run_state.finished:  # re-attached to batches that already ended
-            return self.execute_complete(context, {"status": run_state.summary_status(), "state": state})
-        interval, deadline = self._timing(params, run_state.created_at)
+        status = shard_status(submitted["statuses"])
+        if status != "running":  # re-attached to batches that had all ended
+            return self.execute_complete(context, {"status": status, "state_dirs": submitted["state_dirs"]})
+        interval, deadline = self._timing(params, submitted["created_at"])
         self.defer(
             trigger=SemtelBatchTrigger(
-                state=state, params=params, poll_interval_s=interval, deadline=deadline
+                state_dirs=submitted["state_dirs"], params=params, poll_interval_s=interval, deadline=deadline
             ),
             method_name="execute_complete",
         )
@@ -92,40 +92,38 @@ class SemtelBatchOperator(BaseOperator):
 
     def execute_complete(self, context: Context, event: dict[str, Any]) -> dict[str, Any]:
         status = str(event.get("status"))
+        shard = self.descriptor.get("shard")
         if status == "error":
-            raise AirflowException(f"polling the batches failed: {event.get('message')}")
+            raise AirflowException(f"polling the batches of shard {shard} failed: {event.get('message')}")
         if status == "timeout":
             from semtel_core.errors import BatchError
 
             raise BatchError(
-                f"batch run {event['state']['run_id']} still not finished after the wait limit "
-                f"(weekly.batch_wait_timeout_h); batches {event.get('batch_ids')} are left running: "
-                "cancel them or clear this task to wait again",
+                f"batches of shard {shard} still not finished after the wait limit (weekly.batch_wait_timeout_h); "
+                f"batches {event.get('batch_ids')} are left running: cancel them or clear this task to wait again",
                 batch_ids=event.get("batch_ids"),
             )
-        state: dict[str, Any] = event["state"]
+        submitted = {"shard": self.descriptor, "state_dirs": event["state_dirs"], "status": status}
         if status == "completed":
-            return state
+            return submitted
         if self.online_fallback and status in ONLINE_FALLBACK_STATES:
             logger.warning(
-                "batch run %s ended %s: collect classifies unanswered items online", state["run_id"], status
+                "batches of shard %s ended %s: collect classifies unanswered items online", shard, status
             )
-            return state
-        raise AirflowException(f"batch run {state['run_id']} ended {status} (online_fallback is off)")
+            return submitted
+        raise AirflowException(f"batches of shard {shard} ended {status} (online_fallback is off)")
 
     def on_kill(self) -> None:
         """Killed while running on a worker (submitting): cancel what was created. While deferred, the trigger's
         ``on_kill`` does the same."""
         from semtel_airflow.hooks import connection_key_resolver
-        from semtel_core.pipeline.batch_step import batch_state_dir, cancel_partition
+        from semtel_core.pipeline.batch_step import cancel_shard
 
         if self.params_dict is None:  # killed before execute() read the run's params: nothing was submitted
             return
-        status = cancel_partition(
-            batch_state_dir(self.descriptor), self.params_dict, key_resolver=connection_key_resolver
-        )
+        statuses = cancel_shard(self.descriptor, self.params_dict, key_resolver=connection_key_resolver)
         logger.warning(
-            "batch partition %s killed; remote status after cancel: %s", self.descriptor["index"], status
+            "batch shard %s killed; remote statuses after cancel: %s", self.descriptor.get("shard"), statuses
         )
 
 

@@ -1,14 +1,15 @@
-"""The batch steps of a weekly run: submit one planned partition to the provider Batch API, collect, cancel.
+"""The batch steps of a weekly run: submit planned partitions to the provider Batch API, collect, cancel.
 
-State travels as JSON (``BatchRunState.model_dump(mode="json")``), so it fits in an XCom and a trigger's kwargs.
-Each partition has a fixed state directory ``<week>/batch/part=NNNNN``: a retried or rerun submit re-attaches
-to the batches already created, and a second collect pays nothing.
+Each partition has a fixed state directory ``<week>/batch/part=NNNNN`` holding its ``BatchRunState``: a retried
+or rerun submit re-attaches to the batches already created, and a second collect pays nothing. The weekly DAG
+works per shard (at most ``classify.max_shards`` of them, see :mod:`semtel_core.pipeline.plan`): its XComs and
+the trigger's kwargs carry the shard and its partitions' state directories, never the states themselves.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import fsspec
@@ -17,11 +18,12 @@ import pyarrow.parquet as pq
 from semtel_core import storage
 from semtel_core.batch.collection import collect
 from semtel_core.batch.lifecycle import cancel, poll
-from semtel_core.batch.state import BatchRunState, load_state
+from semtel_core.batch.state import BatchRunState, load_state, require_state
 from semtel_core.batch.submission import submit
 from semtel_core.errors import BatchError
 from semtel_core.llm.sdk import KeyResolver, default_key_resolver
 from semtel_core.pipeline.params import RunParams
+from semtel_core.pipeline.shards import add_up, shard_partitions
 
 logger = logging.getLogger(__name__)
 BATCH_DIR = "batch"
@@ -101,3 +103,61 @@ def cancel_partition(
     if state is None:
         return None
     return cancel(state, RunParams.parse(params).settings(), key_resolver=key_resolver).summary_status()
+
+
+def submit_shard(
+    shard: Mapping[str, Any],
+    params: Mapping[str, Any] | RunParams,
+    *,
+    run_id: str,
+    key_resolver: KeyResolver = default_key_resolver,
+) -> dict[str, Any]:
+    """:func:`submit_partition` for every partition of ``shard``. Returns ``{"shard", "state_dirs", "statuses",
+    "created_at"}``: the state directories in partition order, each one's summary status, and the earliest
+    submission time (the wait's deadline counts from it, so a retry does not restart the clock)."""
+    state_dirs, statuses, created = [], [], []
+    for descriptor in shard_partitions(shard):
+        state = BatchRunState.model_validate(
+            submit_partition(descriptor, params, run_id=run_id, key_resolver=key_resolver)
+        )
+        state_dirs.append(batch_state_dir(descriptor))
+        statuses.append(state.summary_status() if state.finished else "running")
+        created.append(state.created_at)
+    return {"shard": dict(shard), "state_dirs": state_dirs, "statuses": statuses, "created_at": min(created)}
+
+
+def shard_status(statuses: Sequence[str]) -> str:
+    """One status for a shard's partitions: ``running`` while one runs, the common terminal status when they
+    agree, else ``in_progress`` (ended differently, as a single run's mixed parts are reported)."""
+    if "running" in statuses:
+        return "running"
+    distinct = set(statuses)
+    return distinct.pop() if len(distinct) == 1 else "in_progress"
+
+
+def collect_shard(
+    submitted: Mapping[str, Any],
+    params: Mapping[str, Any] | RunParams,
+    *,
+    key_resolver: KeyResolver = default_key_resolver,
+) -> dict[str, Any]:
+    """:func:`collect_partition` for every state directory of a :func:`submit_shard` result; the summaries
+    added up."""
+    summaries = (
+        collect_partition(require_state(d), params, key_resolver=key_resolver)
+        for d in submitted["state_dirs"]
+    )
+    return add_up(summaries, shard=int(submitted["shard"]["shard"]), run_id=None, results_path=None)
+
+
+def cancel_shard(
+    shard: Mapping[str, Any],
+    params: Mapping[str, Any] | RunParams,
+    *,
+    key_resolver: KeyResolver = default_key_resolver,
+) -> list[str | None]:
+    """:func:`cancel_partition` for every partition of ``shard``; their statuses after (None: never submitted)."""
+    return [
+        cancel_partition(batch_state_dir(d), params, key_resolver=key_resolver)
+        for d in shard_partitions(shard)
+    ]

@@ -1,4 +1,5 @@
-"""The online classify step of a weekly run: one planned partition, through the engine's ``classify_bucket``."""
+"""The online classify step of a weekly run: one shard of planned partitions, each through the engine's
+``classify_bucket``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pyarrow.parquet as pq
 from semtel_core import storage
 from semtel_core.classify.job import CHECKPOINT_DIR, BucketJob, classify_bucket, results_file
 from semtel_core.pipeline.params import RunParams
+from semtel_core.pipeline.shards import add_up, shard_partitions
 
 CLASSIFY_DIR = "classify"
 
@@ -37,3 +39,12 @@ def classify_partition_task(
     )
     summary = classify_bucket(int(descriptor["index"]), pq.read_table(descriptor["path"]), job)
     return {**dataclasses.asdict(summary), "results_path": online_results_file(descriptor)}
+
+
+def classify_shard_task(
+    shard: Mapping[str, Any], params: Mapping[str, Any] | RunParams, *, run_id: str
+) -> dict[str, Any]:
+    """Classify every partition of one shard (:func:`~semtel_core.pipeline.shards.shard_partitions`), one after
+    the other; a retry skips what the partitions' results and checkpoints already hold. The summaries added up."""
+    summaries = (classify_partition_task(d, params, run_id=run_id) for d in shard_partitions(shard))
+    return add_up(summaries, shard=int(shard["shard"]), bucket=None, results_path=None)

@@ -8,6 +8,7 @@ its earlier results (and a batch partition re-attaches to its batches).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -21,15 +22,11 @@ import pyarrow.parquet as pq
 from semtel_core import storage
 from semtel_core.extract import CONVERSATIONS_FILE
 from semtel_core.pipeline.params import RunParams
+from semtel_core.pipeline.shards import PLAN_DIR, partition_file, shard_descriptors
 from semtel_core.pipeline.weekly import week_dir
 from semtel_core.prompts.tokens import count_tokens
 
 logger = logging.getLogger(__name__)
-PLAN_DIR = "plan"
-
-
-def partition_file(week: str, index: int) -> str:
-    return storage.join(week, PLAN_DIR, f"part={index:05d}.parquet")
 
 
 def _token_counts(table: pa.Table) -> list[int]:
@@ -61,6 +58,13 @@ def _clear_plan(week: str) -> None:
         fs.rm(path, recursive=True)
 
 
+def planned_partitions(week: str, mode: str) -> list[dict[str, Any]]:
+    """Every partition descriptor of ``mode`` (online or batch) from ``<week>/plan.json``."""
+    with fsspec.open(storage.join(week, "plan.json"), "rb") as fh:
+        descriptors: list[dict[str, Any]] = json.loads(fh.read())[mode]
+    return descriptors
+
+
 def _descriptor(week: str, index: int, part: pa.Table, tokens: int, classifiers: list[str]) -> dict[str, Any]:
     return {
         "week_dir": week,
@@ -73,8 +77,10 @@ def _descriptor(week: str, index: int, part: pa.Table, tokens: int, classifiers:
 
 
 def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
-    """Write ``<week>/plan/part=NNNNN.parquet`` (replacing any earlier plan) and return the work lists:
-    ``online`` and ``batch`` (one descriptor per partition each, empty when no classifier goes that way)."""
+    """Write ``<week>/plan/part=NNNNN.parquet`` and ``<week>/plan.json`` (every partition's descriptor; replacing
+    any earlier plan) and return the counts and the work lists ``online`` and ``batch``: at most
+    ``classify.max_shards`` shards each (see :func:`shard_partitions`), empty when no classifier goes that way.
+    The return value is an XCom: its size does not grow with the week."""
     run = RunParams.parse(params)
     settings = run.settings()
     online, batch = run.split(settings)
@@ -99,14 +105,24 @@ def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> di
             online_parts.append(_descriptor(week, index, part, part_tokens, online))
         if batch:
             batch_parts.append(_descriptor(week, index, part, part_tokens, batch))
-    plan = {
+    counts = {
         "week_dir": week,
         "conversations": table.num_rows,
         "tokens": sum(tokens),
         "partitions": len(ranges),
-        "online": online_parts,
-        "batch": batch_parts,
     }
-    storage.write_json(storage.join(week, "plan.json"), plan)
-    logger.info("week %s: %d conversations in %d partition(s)", week, table.num_rows, len(ranges))
-    return plan
+    storage.write_json(
+        storage.join(week, "plan.json"), {**counts, "online": online_parts, "batch": batch_parts}
+    )
+    cap = settings.classify.max_shards
+    online_shards = shard_descriptors(week, len(ranges), online, "online", cap)
+    batch_shards = shard_descriptors(week, len(ranges), batch, "batch", cap)
+    logger.info(
+        "week %s: %d conversations in %d partition(s), %d online and %d batch shard(s)",
+        week,
+        table.num_rows,
+        len(ranges),
+        len(online_shards),
+        len(batch_shards),
+    )
+    return {**counts, "online": online_shards, "batch": batch_shards}

@@ -1,6 +1,6 @@
-"""The deferrable batch operator and its trigger against the local endpoint's Batch API: serialize round-trip,
-one event per terminal status (completed, expired, failed, cancelled), execute -> defer, execute_complete, and
-cancel on kill (operator and trigger)."""
+"""The deferrable batch operator and its trigger against the local endpoint's Batch API, per shard: serialize
+round-trip, one event per terminal status (completed, expired, failed, cancelled), a shard of several partitions,
+execute -> defer, execute_complete, and cancel on kill (operator and trigger)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from weekly_config import write_config
 
 from semtel_airflow.operators import SemtelBatchOperator
 from semtel_airflow.triggers import SemtelBatchTrigger
+from semtel_core.batch.state import require_state
 from semtel_core.endpoint.testing import FAST_BATCHES, running_endpoint
-from semtel_core.pipeline.batch_step import batch_state_dir, submit_partition
+from semtel_core.pipeline.batch_step import batch_state_dir, collect_shard, submit_shard
 from semtel_core.pipeline.plan import plan_week
+from semtel_core.pipeline.shards import shard_partitions
 from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
@@ -27,17 +29,22 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 WEEK_START = datetime(2026, 10, 12, tzinfo=UTC)
 
 
-def _descriptor(tmp_path: Path, base_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The week's first batch partition and the run's params, against ``base_url``."""
+def _descriptor(tmp_path: Path, base_url: str, **extra: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The week's first batch shard and the run's params, against ``base_url``."""
     params = {
         "config_path": write_config(tmp_path / "semtel.yaml", base_url),
         "batch_classifiers": ["topic", "satisfaction"],
         "poll_interval_s": 0.05,
         "output_root": str(tmp_path / "out"),
         "sources": [str(CONVERSATIONS_PATH)],
+        **extra,
     }
     extract_week(WEEK_START, params)
     return plan_week(WEEK_START, params)["batch"][0], params
+
+
+def _state(event: TriggerEvent, partition: int = 0) -> dict[str, Any]:
+    return require_state(event.payload["state_dirs"][partition]).model_dump(mode="json")
 
 
 async def _first_event(trigger: SemtelBatchTrigger) -> TriggerEvent:
@@ -51,13 +58,15 @@ async def _first_event(trigger: SemtelBatchTrigger) -> TriggerEvent:
 
 def _trigger_for(tmp_path: Path, base_url: str) -> tuple[SemtelBatchTrigger, dict[str, Any]]:
     descriptor, params = _descriptor(tmp_path, base_url)
-    state = submit_partition(descriptor, params, run_id="trigger-test")
-    return SemtelBatchTrigger(state=state, params=params, poll_interval_s=0.05), descriptor
+    submitted = submit_shard(descriptor, params, run_id="trigger-test")
+    return SemtelBatchTrigger(
+        state_dirs=submitted["state_dirs"], params=params, poll_interval_s=0.05
+    ), descriptor
 
 
 def test_serialize_round_trips() -> None:
     trigger = SemtelBatchTrigger(
-        state={"run_id": "r", "parts": []}, params={"model": "m"}, poll_interval_s=7.5
+        state_dirs=["/w/batch/part=00000"], params={"model": "m"}, poll_interval_s=7.5
     )
     classpath, kwargs = trigger.serialize()
     assert classpath == "semtel_airflow.triggers.SemtelBatchTrigger"
@@ -65,7 +74,7 @@ def test_serialize_round_trips() -> None:
     rebuilt = getattr(__import__(module, fromlist=[name]), name)(**kwargs)
     assert rebuilt.serialize() == (classpath, kwargs)
     assert kwargs == {
-        "state": {"run_id": "r", "parts": []},
+        "state_dirs": ["/w/batch/part=00000"],
         "params": {"model": "m"},
         "poll_interval_s": 7.5,
         "deadline": None,
@@ -76,8 +85,28 @@ def test_trigger_completed(endpoint_url: str, tmp_path: Path) -> None:
     trigger, _ = _trigger_for(tmp_path, endpoint_url)
     event = asyncio.run(_first_event(trigger))
     assert event.payload["status"] == "completed"
-    parts = event.payload["state"]["parts"]
+    parts = _state(event)["parts"]  # the trigger saved what it saw: a retry need not wait again
     assert all(p["status"] == "completed" and p["output_file_id"] for p in parts)
+
+
+def test_a_shard_of_several_partitions_is_submitted_waited_for_and_collected(
+    endpoint_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEMTEL_CLASSIFY__MAX_SHARDS", "1")  # every partition in one shard
+    shard, params = _descriptor(tmp_path, endpoint_url, partition_tokens=4000)
+    partitions = shard_partitions(shard)
+    assert len(partitions) > 1
+    op = SemtelBatchOperator(task_id="batch_wait", descriptor=shard, params_dict=params, run_label="shard")
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute({"params": params})  # type: ignore[arg-type]
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, SemtelBatchTrigger)
+    assert trigger.state_dirs == [batch_state_dir(d) for d in partitions]
+    event = asyncio.run(_first_event(trigger))
+    assert event.payload["status"] == "completed"
+    submitted = op.execute_complete({"params": params}, event.payload)  # type: ignore[arg-type]
+    summary = collect_shard(submitted, params)
+    assert summary["partitions"] == len(partitions) and summary["rows"] > 0
 
 
 def test_wait_is_bounded_and_fails_naming_the_batches(endpoint_url: str, tmp_path: Path) -> None:
@@ -101,7 +130,7 @@ def test_wait_is_bounded_and_fails_naming_the_batches(endpoint_url: str, tmp_pat
         assert event.payload["status"] == "completed"
         return
     ids = event.payload["batch_ids"]
-    assert ids and ids == [p["batch_id"] for p in event.payload["state"]["parts"]]
+    assert ids and ids == [p["batch_id"] for p in _state(event)["parts"]]
     with pytest.raises(BatchError, match=ids[0]):
         op.execute_complete({"params": params}, event.payload)  # type: ignore[arg-type]
 
@@ -118,14 +147,14 @@ def test_trigger_cancelled_and_operator_on_kill(endpoint_url: str, tmp_path: Pat
     assert isinstance(trigger, SemtelBatchTrigger) and trigger.poll_interval_s == 0.05
     event = asyncio.run(_first_event(trigger))
     assert event.payload["status"] == "cancelled"
-    batch_id = event.payload["state"]["parts"][0]["batch_id"]
+    batch_id = _state(event)["parts"][0]["batch_id"]
     assert (
         httpx2.get(f"{endpoint_url}/batches/{batch_id}", headers={"Authorization": "Bearer x"}).json()[
             "status"
         ]
         == "cancelled"
     )
-    assert (Path(batch_state_dir(descriptor)) / "state.json").exists()
+    assert (Path(batch_state_dir(shard_partitions(descriptor)[0])) / "state.json").exists()
 
 
 def test_trigger_on_kill_cancels_remote_batch(endpoint_url: str, tmp_path: Path) -> None:
@@ -140,7 +169,7 @@ def test_trigger_expired(tmp_path: Path) -> None:
         trigger, _ = _trigger_for(tmp_path, url)
         event = asyncio.run(_first_event(trigger))
     assert event.payload["status"] == "expired"
-    counts = event.payload["state"]["parts"][0]["request_counts"]
+    counts = _state(event)["parts"][0]["request_counts"]
     assert 0 < counts["completed"] < counts["total"]
 
 
@@ -152,24 +181,26 @@ def test_trigger_failed_validation(tmp_path: Path) -> None:
 
 
 def test_trigger_reports_polling_errors(tmp_path: Path) -> None:
-    """The endpoint is gone while waiting: one error event carrying the last state, not a dead trigger."""
+    """The endpoint is gone while waiting: one error event naming the state directories, not a dead trigger."""
     with running_endpoint(*FAST_BATCHES) as url:
         trigger, _ = _trigger_for(tmp_path, url)
     event = asyncio.run(_first_event(trigger))
     assert event.payload["status"] == "error" and "Connection" in event.payload["message"]
-    assert event.payload["state"] == trigger.state
+    assert event.payload["state_dirs"] == trigger.state_dirs
 
 
 def test_execute_complete_for_each_status() -> None:
-    state = {"run_id": "r1"}
-    op = SemtelBatchOperator(task_id="t", descriptor={"index": 0}, params_dict={})
-    strict = SemtelBatchOperator(task_id="s", descriptor={"index": 0}, params_dict={}, online_fallback=False)
+    dirs = ["/w/batch/part=00000"]
+    shard = {"shard": 0}
+    op = SemtelBatchOperator(task_id="t", descriptor=shard, params_dict={})
+    strict = SemtelBatchOperator(task_id="s", descriptor=shard, params_dict={}, online_fallback=False)
     ctx: Any = {}
     for status in ("completed", "failed", "expired", "cancelled", "in_progress"):
-        assert op.execute_complete(ctx, {"status": status, "state": state}) == state
-    assert strict.execute_complete(ctx, {"status": "completed", "state": state}) == state
+        submitted = op.execute_complete(ctx, {"status": status, "state_dirs": dirs})
+        assert submitted == {"shard": shard, "state_dirs": dirs, "status": status}
+    assert strict.execute_complete(ctx, {"status": "completed", "state_dirs": dirs})["state_dirs"] == dirs
     for status in ("failed", "expired", "cancelled"):
         with pytest.raises(AirflowException, match=status):
-            strict.execute_complete(ctx, {"status": status, "state": state})
+            strict.execute_complete(ctx, {"status": status, "state_dirs": dirs})
     with pytest.raises(AirflowException, match="boom"):
-        op.execute_complete(ctx, {"status": "error", "message": "boom", "state": state})
+        op.execute_complete(ctx, {"status": "error", "message": "boom", "state_dirs": dirs})

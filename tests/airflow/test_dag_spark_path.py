@@ -17,7 +17,7 @@ from airflow.sdk.definitions.param import ParamsDict
 from weekly_config import write_config
 
 from semtel_core.pipeline.classify_step import online_results_file
-from semtel_core.pipeline.plan import plan_week
+from semtel_core.pipeline.plan import plan_week, planned_partitions
 from semtel_core.pipeline.spark_step import classify_week_spark, job_arguments
 from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
@@ -87,7 +87,7 @@ def test_spark_job_classifies_the_planned_week(endpoint_url: str, tmp_path: Path
     finally:
         session.stop()
     assert summary["partitions"] == plan["partitions"] > 1
-    for descriptor in plan["online"]:
+    for descriptor in planned_partitions(plan["week_dir"], "online"):
         results = pq.read_table(online_results_file(descriptor))
         assert results.num_rows == descriptor["conversations"] * 2
         assert set(results.column("conversation_id").to_pylist()) == set(

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from weekly_config import write_config
 
-from semtel_core.pipeline.classify_step import classify_partition_task
+from semtel_core.pipeline.classify_step import classify_shard_task
 from semtel_core.pipeline.grade_step import SIGNALS_DIR, grade_week
 from semtel_core.pipeline.plan import plan_week
 from semtel_core.pipeline.weekly import extract_week
@@ -43,8 +43,8 @@ def test_weekly_grade_flags_shared_call_rows_that_disagree_with_the_signal(
     }
     extract_week(WEEK_START, params)
     plan = plan_week(WEEK_START, params)
-    for descriptor in plan["online"]:
-        classify_partition_task(descriptor, params, run_id="signal-run")
+    for shard in plan["online"]:
+        classify_shard_task(shard, params, run_id="signal-run")
 
     summary = grade_week(WEEK_START, params, run_id="signal-run")
     flagged = {}

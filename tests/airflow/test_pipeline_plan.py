@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from semtel_core.errors import ConfigError
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.plan import cut_partitions, plan_week
+from semtel_core.pipeline.plan import cut_partitions, plan_week, planned_partitions
+from semtel_core.pipeline.shards import shard_descriptors, shard_partitions
 from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
@@ -55,16 +57,45 @@ def test_plan_week_partitions_cover_the_week_once(tmp_path: Path) -> None:
     assert plan["partitions"] > 1 and len(plan["online"]) == len(plan["batch"]) == plan["partitions"]
     assert all(d["classifiers"] == ["topic"] for d in plan["online"])
     assert all(d["classifiers"] == ["satisfaction"] for d in plan["batch"])
-    parts = [pq.read_table(d["path"]) for d in plan["online"]]
+    online = planned_partitions(plan["week_dir"], "online")
+    assert [d["index"] for s in plan["online"] for d in shard_partitions(s)] == [d["index"] for d in online]
+    parts = [pq.read_table(d["path"]) for d in online]
     ids = [i for p in parts for i in p.column("conversation_id").to_pylist()]
     assert len(ids) == len(set(ids)) == extracted["sampled"]
     hash_sets = [set(p.column("content_hash").to_pylist()) for p in parts]
     # No content is split across partitions.
     assert sum(len(s) for s in hash_sets) == len(set().union(*hash_sets))
-    assert sum(d["tokens"] for d in plan["online"]) == plan["tokens"]
+    assert sum(d["tokens"] for d in online) == plan["tokens"]
     # A rerun with a bigger budget replaces the plan: fewer files, same conversations.
     again = plan_week(WEEK_START, {**params, "partition_tokens": 10**9})
     assert again["partitions"] == 1
     assert sorted(p.name for p in (tmp_path / "out" / "week=2026-10-12" / "plan").iterdir()) == [
         "part=00000.parquet"
     ]
+
+
+def test_a_week_over_the_shard_cap_maps_within_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 10^5 partitions a week would be 10^5 mapped tasks, over Airflow's max_map_length (1024): the work list is
+    # capped at classify.max_shards and every partition lands in exactly one shard.
+    monkeypatch.setenv("SEMTEL_CLASSIFY__MAX_SHARDS", "3")
+    params = {
+        "sources": [str(CONVERSATIONS_PATH)],
+        "output_root": str(tmp_path / "out"),
+        "partition_tokens": 1500,
+    }
+    extract_week(WEEK_START, params)
+    plan = plan_week(WEEK_START, params)
+    assert plan["partitions"] > 3 and len(plan["online"]) == 3 and plan["batch"] == []
+    covered = sorted(d["index"] for shard in plan["online"] for d in shard_partitions(shard))
+    assert covered == list(range(plan["partitions"]))
+    assert len(json.dumps(plan)) < 2_000  # the XCom does not grow with the week
+
+
+@pytest.mark.parametrize(("partitions", "cap"), [(1, 256), (5, 2), (100_000, 256), (7, 7)])
+def test_shards_deal_every_partition_once(partitions: int, cap: int) -> None:
+    shards = shard_descriptors("w", partitions, ["topic"], "online", cap)
+    assert len(shards) == min(partitions, cap)
+    indices = [d["index"] for s in shards for d in shard_partitions(s)]
+    assert sorted(indices) == list(range(partitions))
+    sizes = [len(shard_partitions(s)) for s in shards]
+    assert max(sizes) - min(sizes) <= 1

@@ -14,12 +14,13 @@ import pytest
 from weekly_config import write_config
 
 from semtel_core.batch.lifecycle import apoll, wait
-from semtel_core.batch.state import BatchRunState
-from semtel_core.pipeline.batch_step import collect_partition, submit_partition
-from semtel_core.pipeline.classify_step import classify_partition_task
+from semtel_core.batch.state import BatchRunState, require_state
+from semtel_core.pipeline.batch_step import collect_shard, submit_partition, submit_shard
+from semtel_core.pipeline.classify_step import classify_shard_task
 from semtel_core.pipeline.grade_step import grade_week
 from semtel_core.pipeline.params import RunParams
 from semtel_core.pipeline.plan import plan_week
+from semtel_core.pipeline.shards import shard_partitions
 from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
@@ -31,12 +32,13 @@ def _run_week(root: str, params: dict[str, Any]) -> dict[str, Any]:
     params = {**params, "output_root": root, "sources": [str(CONVERSATIONS_PATH)]}
     extract_week(WEEK_START, params)
     plan = plan_week(WEEK_START, params)
-    for descriptor in plan["online"]:
-        classify_partition_task(descriptor, params, run_id="test-run")
-    for descriptor in plan["batch"]:
-        state = BatchRunState.model_validate(submit_partition(descriptor, params, run_id="test-run"))
-        state = wait(state, RunParams.parse(params).settings(), interval_s=0.05)
-        collect_partition(state.model_dump(mode="json"), params)
+    for shard in plan["online"]:
+        classify_shard_task(shard, params, run_id="test-run")
+    for shard in plan["batch"]:
+        submitted = submit_shard(shard, params, run_id="test-run")
+        for state_dir in submitted["state_dirs"]:
+            wait(require_state(state_dir), RunParams.parse(params).settings(), interval_s=0.05)
+        collect_shard(submitted, params)
     return grade_week(WEEK_START, params)
 
 
@@ -75,14 +77,14 @@ def test_week_online_and_batch_then_rerun_replaces(endpoint_url: str, tmp_path: 
 
 
 def test_a_retry_after_the_trigger_saw_the_end_does_not_wait_again(endpoint_url: str, tmp_path: Path) -> None:
-    """The trigger polls without saving (``apoll``); a retry of the deferred task re-attaches to the state saved at
-    submission, and must see that the batches have ended instead of deferring again."""
+    """A trigger that polled without saving (``apoll``): a retry of the deferred task re-attaches to the state
+    saved at submission, and must see that the batches have ended instead of deferring again."""
     config = write_config(tmp_path / "semtel.yaml", endpoint_url, classifiers=["satisfaction"])
     params = {"config_path": config, "batch_classifiers": ["satisfaction"], "partition_tokens": 4000}
     root = str(tmp_path / "out")
     params = {**params, "output_root": root, "sources": [str(CONVERSATIONS_PATH)]}
     extract_week(WEEK_START, params)
-    descriptor = plan_week(WEEK_START, params)["batch"][0]
+    descriptor = shard_partitions(plan_week(WEEK_START, params)["batch"][0])[0]
     settings = RunParams.parse(params).settings()
 
     async def _as_the_trigger(state: BatchRunState) -> BatchRunState:

@@ -167,7 +167,8 @@ def test_rest_triggered_run_defers_its_batch_wait_to_the_triggerer(
     assert run_id.startswith(f"manual__week-{REST_WEEK}__"), run_id  # the timetable names manual runs' weeks
     assert run["note"].startswith(f"semtel: week {REST_WEEK} "), context
 
-    # Every task of the DAG ran (mapped ones once per planned partition) and only the unused Spark branch skipped.
+    # Every task of the DAG ran (mapped ones once per shard: one per partition while under classify.max_shards) and
+    # only the unused Spark branch skipped.
     dag_tasks = {t["task_id"] for t in get_json(stack, f"/dags/{DAG_ID}/tasks")["tasks"]}
     assert {t["task_id"] for t in tis} == dag_tasks, context
     not_success = {k: s for k, s in _states(tis).items() if s != "success"}

@@ -1,0 +1,74 @@
+"""Shards: the bounded units the weekly DAG maps over (at most ``classify.max_shards``, default 256, whatever
+the week's size; Airflow refuses to map more than ``core.max_map_length``, 1024 by default). A shard is a small
+descriptor; its partitions are computed from the plan's layout (round-robin), so no XCom or trigger argument
+grows with the week. Each mapped task works through its shard's partitions one by one and reports the sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from semtel_core import storage
+
+PLAN_DIR = "plan"
+
+
+def partition_file(week: str, index: int) -> str:
+    return storage.join(week, PLAN_DIR, f"part={index:05d}.parquet")
+
+
+def shard_descriptors(
+    week: str, partitions: int, classifiers: list[str], mode: str, max_shards: int
+) -> list[dict[str, Any]]:
+    """At most ``max_shards`` shards over ``partitions`` partitions (none without classifiers): Airflow maps over
+    these, whatever the week's size, and each shard works through its partitions (:func:`shard_partitions`)."""
+    if not classifiers or partitions == 0:
+        return []
+    shards = min(partitions, max_shards)
+    return [
+        {
+            "week_dir": week,
+            "mode": mode,
+            "shard": k,
+            "shards": shards,
+            "partitions": partitions,
+            "classifiers": classifiers,
+        }
+        for k in range(shards)
+    ]
+
+
+def shard_partitions(shard: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The partition descriptors of one shard: partitions ``shard, shard + shards, …`` (round-robin, so the
+    token-budgeted partitions spread evenly), computed from the plan's layout, not carried in the XCom."""
+    week, classifiers = shard["week_dir"], list(shard["classifiers"])
+    return [
+        {
+            "week_dir": week,
+            "index": i,
+            "path": partition_file(week, i),
+            "classifiers": classifiers,
+        }
+        for i in range(int(shard["shard"]), int(shard["partitions"]), int(shard["shards"]))
+    ]
+
+
+def add_up(summaries: Iterable[Mapping[str, Any]], **fields: Any) -> dict[str, Any]:
+    """The partitions' summaries of a shard as one: numbers summed, counters (dicts of numbers) merged, other
+    values from the last summary; ``partitions`` counts them; ``fields`` added as given."""
+    total: dict[str, Any] = {"partitions": 0}
+    for summary in summaries:
+        total["partitions"] += 1
+        for key, value in summary.items():
+            if isinstance(value, bool) or key in fields:
+                continue
+            if isinstance(value, int | float):
+                total[key] = total.get(key, 0) + value
+            elif isinstance(value, Mapping) and all(isinstance(v, int | float) for v in value.values()):
+                merged = total.setdefault(key, {})
+                for name, n in value.items():
+                    merged[name] = merged.get(name, 0) + n
+            else:
+                total[key] = value
+    return {**total, **fields}
