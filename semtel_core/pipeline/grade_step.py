@@ -1,8 +1,11 @@
 """The grade step of a weekly run: gather each partition's online and batch rows, re-check them with the grader
 and replace the week's results, ``<week>/results/part=NNNNN.parquet`` (one file per planned partition).
 
-It reads what the plan lists (``<week>/plan.json``), never a directory listing, so files of an earlier plan of
-the same week cannot leak in; result files of partitions no longer planned are removed.
+The weekly DAG grades per shard (:func:`grade_shard_task`, mapped like classify: at most ``classify.max_shards``
+tasks), each writing its partitions' results and ``<week>/grade/shard=KKKKK.json``; then :func:`finish_grading`
+adds the shards up into ``grade_summary.json``. :func:`grade_week` does both in one process. It reads what the
+plan lists (``<week>/plan.json``), never a directory listing, so files of an earlier plan of the same week
+cannot leak in; result files of partitions no longer planned are removed.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from semtel_core.grader.run import grade_partition
 from semtel_core.pipeline.batch_step import batch_results_file
 from semtel_core.pipeline.classify_step import online_results_file
 from semtel_core.pipeline.params import RunParams
+from semtel_core.pipeline.shards import GRADE_DIR, grade_shards, partition_file, shard_partitions
 from semtel_core.pipeline.weekly import week_dir
 from semtel_core.schema.results import RESULT_SCHEMA
 
@@ -116,46 +120,99 @@ def _remove_stale(results_dir: str, keep: set[str]) -> None:
             fs.rm(name)
 
 
+def _grade_partition(
+    week: str, plan: dict[str, Any], index: int, settings: Settings, run_id: str
+) -> tuple[str, dict[str, Any], int]:
+    """Grade one partition and replace its results file: (file name, grader report, rows)."""
+    classifiers = {c for d in plan["online"] + plan["batch"] for c in d["classifiers"]}
+    conversations = pq.read_table(partition_file(week, index))
+    rows = _partition_rows(plan, index)
+    _check(rows, conversations, classifiers, index)
+    signals = _signals(week, index, rows, conversations, settings, run_id)
+    graded, report = grade_partition(rows, conversations, settings, signals=signals)
+    name = f"part={index:05d}.parquet"
+    with storage.atomic_open(storage.join(week, RESULTS_DIR, name)) as fh:
+        pq.write_table(graded.sort_by([("conversation_id", "ascending"), ("classifier", "ascending")]), fh)
+    return name, report.as_dict(), graded.num_rows
+
+
+def grade_shard_task(
+    shard: Mapping[str, Any], params: Mapping[str, Any] | RunParams, *, run_id: str = "grade"
+) -> dict[str, Any]:
+    """Grade the partitions of one shard (a ``plan_week`` ``grade`` entry); their reports go to
+    ``<week>/grade/shard=KKKKK.json`` and the totals are returned."""
+    settings = RunParams.parse(params).settings()
+    week = shard["week_dir"]
+    plan = _read_json(storage.join(week, "plan.json"))
+    reports: dict[str, Any] = {}
+    totals: Counter[str] = Counter()
+    for descriptor in shard_partitions(shard):
+        name, report, rows = _grade_partition(week, plan, int(descriptor["index"]), settings, run_id)
+        reports[name] = report
+        totals.update(
+            rows=rows, flagged=report["flagged"], judged=report["judged"], flipped=report["flipped"]
+        )
+    summary = {"shard": int(shard["shard"]), "partitions": len(reports), **totals, "reports": reports}
+    storage.write_json(_shard_file(week, int(shard["shard"])), summary)
+    return {k: v for k, v in summary.items() if k != "reports"}
+
+
+def _shard_file(week: str, shard: int) -> str:
+    return storage.join(week, GRADE_DIR, f"shard={shard:05d}.json")
+
+
+def finish_grading(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
+    """After every grade shard: check each planned partition was graded, remove results of partitions no
+    longer planned, and write the week's ``grade_summary.json`` (totals and every partition's report)."""
+    settings = RunParams.parse(params).settings()
+    week = week_dir(settings.weekly.output_root, week_start)
+    plan = _read_json(storage.join(week, "plan.json"))
+    shards = grade_shards(plan, settings.classify.max_shards)
+    reports: dict[str, Any] = {}
+    totals: Counter[str] = Counter()
+    for shard in shards:
+        path = _shard_file(week, int(shard["shard"]))
+        try:
+            done = _read_json(path)
+        except FileNotFoundError:
+            raise ReconciliationError(
+                f"grade: shard {shard['shard']} of {len(shards)} left no summary ({path}): its task did not finish",
+                step="grade",
+                shard=shard["shard"],
+            ) from None
+        reports.update(done["reports"])
+        totals.update({k: done[k] for k in ("rows", "flagged", "judged", "flipped") if k in done})
+    expected = {f"part={i:05d}.parquet" for i in range(plan["partitions"])}
+    if set(reports) != expected:
+        raise ReconciliationError(
+            f"grade: {len(reports)} partitions graded, {len(expected)} planned",
+            step="grade",
+            missing=sorted(expected - set(reports))[:10],
+        )
+    results_dir = storage.join(week, RESULTS_DIR)
+    _remove_stale(results_dir, expected)
+    summary = {
+        "week_dir": week,
+        "results_dir": results_dir,
+        "partitions": len(expected),
+        **{k: totals.get(k, 0) for k in ("rows", "flagged", "judged", "flipped")},
+        "reports": dict(sorted(reports.items())),
+    }
+    storage.write_json(storage.join(week, "grade_summary.json"), summary)
+    logger.info("week %s: %d result rows graded, %d flipped", week, summary["rows"], summary["flipped"])
+    return summary
+
+
 def grade_week(
     week_start: datetime, params: Mapping[str, Any] | RunParams, *, run_id: str = "grade"
 ) -> dict[str, Any]:
-    """Grade every planned partition of the week and replace its results file; the week's totals as JSON.
+    """Grade every planned partition of the week in this process (every shard, then :func:`finish_grading`);
+    the week's totals as JSON.
 
     Shared-call rows (multi, batched, Batch API) are compared with ``grader.signal_strategy``'s labels when one
     is configured, and rows that disagree are re-checked."""
     settings = RunParams.parse(params).settings()
     week = week_dir(settings.weekly.output_root, week_start)
-    plan = _read_json(storage.join(week, "plan.json"))
-    classifiers = {c for d in plan["online"] + plan["batch"] for c in d["classifiers"]}
-    results_dir = storage.join(week, RESULTS_DIR)
-    totals: Counter[str] = Counter()
-    flips: dict[str, Any] = {}
-    keep: set[str] = set()
-    for index in range(plan["partitions"]):
-        conversations = pq.read_table(storage.join(week, "plan", f"part={index:05d}.parquet"))
-        rows = _partition_rows(plan, index)
-        _check(rows, conversations, classifiers, index)
-        signals = _signals(week, index, rows, conversations, settings, run_id)
-        graded, report = grade_partition(rows, conversations, settings, signals=signals)
-        name = f"part={index:05d}.parquet"
-        with storage.atomic_open(storage.join(results_dir, name)) as fh:
-            pq.write_table(
-                graded.sort_by([("conversation_id", "ascending"), ("classifier", "ascending")]), fh
-            )
-        keep.add(name)
-        report_dict = report.as_dict()
-        totals.update(
-            rows=graded.num_rows, flagged=report.flagged, judged=report.judged, flipped=report.flipped
-        )
-        flips[name] = report_dict
-    _remove_stale(results_dir, keep)
-    summary = {
-        "week_dir": week,
-        "results_dir": results_dir,
-        "partitions": len(keep),
-        **totals,
-        "reports": flips,
-    }
-    storage.write_json(storage.join(week, "grade_summary.json"), summary)
-    logger.info("week %s: %d result rows graded, %d flipped", week, totals["rows"], totals["flipped"])
-    return summary
+    for shard in grade_shards(_read_json(storage.join(week, "plan.json")), settings.classify.max_shards):
+        grade_shard_task(shard, params, run_id=run_id)
+    return finish_grading(week_start, params)

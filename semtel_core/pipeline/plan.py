@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from semtel_core import storage
 from semtel_core.extract import CONVERSATIONS_FILE
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.shards import PLAN_DIR, partition_file, shard_descriptors
+from semtel_core.pipeline.shards import GRADE_DIR, PLAN_DIR, grade_shards, partition_file, shard_descriptors
 from semtel_core.pipeline.weekly import week_dir
 from semtel_core.prompts.tokens import count_tokens
 
@@ -53,9 +53,10 @@ def cut_partitions(hashes: list[str], tokens: list[int], budget: int) -> list[tu
 
 
 def _clear_plan(week: str) -> None:
-    fs, path = fsspec.core.url_to_fs(storage.join(week, PLAN_DIR))
-    if fs.exists(path):
-        fs.rm(path, recursive=True)
+    for folder in (PLAN_DIR, GRADE_DIR):
+        fs, path = fsspec.core.url_to_fs(storage.join(week, folder))
+        if fs.exists(path):
+            fs.rm(path, recursive=True)
 
 
 def planned_partitions(week: str, mode: str) -> list[dict[str, Any]]:
@@ -78,8 +79,9 @@ def _descriptor(week: str, index: int, part: pa.Table, tokens: int, classifiers:
 
 def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
     """Write ``<week>/plan/part=NNNNN.parquet`` and ``<week>/plan.json`` (every partition's descriptor; replacing
-    any earlier plan) and return the counts and the work lists ``online`` and ``batch``: at most
-    ``classify.max_shards`` shards each (see :func:`shard_partitions`), empty when no classifier goes that way.
+    any earlier plan) and return the counts and the work lists ``online``, ``batch`` and ``grade``: at most
+    ``classify.max_shards`` shards each (see :mod:`~semtel_core.pipeline.shards`), ``online`` / ``batch``
+    empty when no classifier goes that way.
     The return value is an XCom: its size does not grow with the week."""
     run = RunParams.parse(params)
     settings = run.settings()
@@ -111,9 +113,8 @@ def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> di
         "tokens": sum(tokens),
         "partitions": len(ranges),
     }
-    storage.write_json(
-        storage.join(week, "plan.json"), {**counts, "online": online_parts, "batch": batch_parts}
-    )
+    full = {**counts, "online": online_parts, "batch": batch_parts}
+    storage.write_json(storage.join(week, "plan.json"), full)
     cap = settings.classify.max_shards
     online_shards = shard_descriptors(week, len(ranges), online, "online", cap)
     batch_shards = shard_descriptors(week, len(ranges), batch, "batch", cap)
@@ -125,4 +126,4 @@ def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> di
         len(online_shards),
         len(batch_shards),
     )
-    return {**counts, "online": online_shards, "batch": batch_shards}
+    return {**counts, "online": online_shards, "batch": batch_shards, "grade": grade_shards(full, cap)}

@@ -12,6 +12,7 @@ from typing import Any
 from semtel_core import storage
 
 PLAN_DIR = "plan"
+GRADE_DIR = "grade"  # one summary per grade shard; cleared with the plan, so none outlives the plan it graded
 
 
 def partition_file(week: str, index: int) -> str:
@@ -52,6 +53,12 @@ def shard_partitions(shard: Mapping[str, Any]) -> list[dict[str, Any]]:
         }
         for i in range(int(shard["shard"]), int(shard["partitions"]), int(shard["shards"]))
     ]
+
+
+def grade_shards(plan: Mapping[str, Any], max_shards: int) -> list[dict[str, Any]]:
+    """The grade work list of a plan (``plan.json``'s content): every partition, whichever path classified it."""
+    classifiers = sorted({c for d in [*plan["online"], *plan["batch"]] for c in d["classifiers"]})
+    return shard_descriptors(plan["week_dir"], plan["partitions"], classifiers, "grade", max_shards)
 
 
 def add_up(summaries: Iterable[Mapping[str, Any]], **fields: Any) -> dict[str, Any]:

@@ -13,8 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 from weekly_config import write_config
 
+from semtel_core.errors import ReconciliationError
 from semtel_core.pipeline.classify_step import classify_shard_task
-from semtel_core.pipeline.grade_step import SIGNALS_DIR, grade_week
+from semtel_core.pipeline.grade_step import SIGNALS_DIR, finish_grading, grade_week
 from semtel_core.pipeline.plan import plan_week
 from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
@@ -61,3 +62,7 @@ def test_weekly_grade_flags_shared_call_rows_that_disagree_with_the_signal(
     grader_calls = sum(r["judged"] for r in again["reports"].values())
     # Only the grader's own re-checks go out again; the signal comes from its checkpointed results.
     assert _attempts(endpoint_url) - before <= 2 * grader_calls + 1
+    # A grade shard whose task did not finish is caught before validate and load see a partial week.
+    next((Path(again["week_dir"]) / "grade").glob("shard=*.json")).unlink()
+    with pytest.raises(ReconciliationError, match="left no summary"):
+        finish_grading(WEEK_START, params)

@@ -42,7 +42,7 @@ REST_WEEK = date(2026, 10, 5)
 BACKFILL_WEEKS = [date(2026, 10, 12), date(2026, 10, 19), date(2026, 10, 26)]
 RERUN_WEEK = BACKFILL_WEEKS[1]
 CLASSIFIERS = set(CONFIGURED)
-MAPPED = {"classify", "batch_wait", "collect"}
+MAPPED = {"classify", "batch_wait", "collect", "grade"}
 TERMINAL = {"success", "failed"}
 
 
@@ -177,6 +177,7 @@ def test_rest_triggered_run_defers_its_batch_wait_to_the_triggerer(
     plan = json.loads((Path(conf["output_root"]) / f"week={REST_WEEK}" / "plan.json").read_text())
     assert mapped["classify"] == list(range(len(plan["online"]))) != [], (mapped, plan)
     assert mapped["batch_wait"] == mapped["collect"] == list(range(len(plan["batch"]))) != [], (mapped, plan)
+    assert mapped["grade"] == list(range(plan["partitions"])), (mapped, plan)
 
     # The batch wait happened on the triggerer (the only triggerer job of this deployment).
     triggerers = get_json(stack, "/jobs", job_type="TriggererJob", is_alive=True)["jobs"]
