@@ -72,7 +72,8 @@ class SemtelBatchOperator(BaseOperator):
 
     def execute(self, context: Context) -> dict[str, Any]:
         from semtel_airflow.hooks import connection_key_resolver
-        from semtel_core.pipeline.batch_step import shard_status, submit_shard
+        from semtel_core.pipeline.batch_step import submit_shard
+        from semtel_core.pipeline.shards import shard_status
 
         params = self._run_params(context)
         submitted = submit_shard(

@@ -29,7 +29,8 @@ def _prepare(params: dict[str, Any]) -> tuple[Settings, Callable[[str], str]]:
     """Blocking part, run in a thread: settings (a YAML file), the first import of the batch module (openai,
     ~0.6 s, which would otherwise stall the triggerer's loop), and a key lookup per endpoint (maybe an Airflow
     connection), cached."""
-    import semtel_core.batch.lifecycle  # noqa: F401 - imported here for its cost, used in run()
+    import semtel_core.batch.lifecycle
+    import semtel_core.pipeline.shards  # noqa: F401 - the same
     from semtel_airflow.hooks import connection_key_resolver
     from semtel_core.batch.provider import batch_endpoint
     from semtel_core.pipeline.params import RunParams
@@ -62,12 +63,6 @@ def _save(states: list[BatchRunState]) -> None:
 
     for state in states:
         save_state(state)
-
-
-def combined_status(states: list[BatchRunState]) -> str:
-    """One summary status for the shard: the partitions' common one, else ``in_progress`` (ended differently)."""
-    distinct = {s.summary_status() for s in states}
-    return distinct.pop() if len(distinct) == 1 else "in_progress"
 
 
 class SemtelBatchTrigger(BaseTrigger):
@@ -108,6 +103,7 @@ class SemtelBatchTrigger(BaseTrigger):
             settings, key_of = await asyncio.to_thread(_prepare, self.params)
             states = await asyncio.to_thread(_load, dirs, settings, key_of)
             from semtel_core.batch.lifecycle import apoll  # already loaded by _prepare: no blocking import
+            from semtel_core.pipeline.shards import shard_status  # loaded by _prepare too
 
             while True:
                 changed = []
@@ -117,7 +113,8 @@ class SemtelBatchTrigger(BaseTrigger):
                         changed.append(states[i])
                 await asyncio.to_thread(_save, changed)
                 if all(s.finished for s in states):
-                    yield TriggerEvent({"status": combined_status(states), "state_dirs": dirs})
+                    status = shard_status([s.summary_status() for s in states])
+                    yield TriggerEvent({"status": status, "state_dirs": dirs})
                     return
                 if self.deadline is not None and time.time() >= self.deadline:
                     ids = [p.batch_id for s in states if not s.finished for p in s.parts if p.batch_id]

@@ -9,7 +9,7 @@ the trigger's kwargs carry the shard and its partitions' state directories, neve
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import fsspec
@@ -124,15 +124,6 @@ def submit_shard(
         statuses.append(state.summary_status() if state.finished else "running")
         created.append(state.created_at)
     return {"shard": dict(shard), "state_dirs": state_dirs, "statuses": statuses, "created_at": min(created)}
-
-
-def shard_status(statuses: Sequence[str]) -> str:
-    """One status for a shard's partitions: ``running`` while one runs, the common terminal status when they
-    agree, else ``in_progress`` (ended differently, as a single run's mixed parts are reported)."""
-    if "running" in statuses:
-        return "running"
-    distinct = set(statuses)
-    return distinct.pop() if len(distinct) == 1 else "in_progress"
 
 
 def collect_shard(

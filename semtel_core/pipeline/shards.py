@@ -6,7 +6,7 @@ grows with the week. Each mapped task works through its shard's partitions one b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from semtel_core import storage
@@ -59,6 +59,15 @@ def grade_shards(plan: Mapping[str, Any], max_shards: int) -> list[dict[str, Any
     """The grade work list of a plan (``plan.json``'s content): every partition, whichever path classified it."""
     classifiers = sorted({c for d in [*plan["online"], *plan["batch"]] for c in d["classifiers"]})
     return shard_descriptors(plan["week_dir"], plan["partitions"], classifiers, "grade", max_shards)
+
+
+def shard_status(statuses: Sequence[str]) -> str:
+    """One status for a shard's partitions: ``running`` while one runs, the common terminal status when they
+    agree, else ``in_progress`` (ended differently, as a single run's mixed parts are reported)."""
+    if "running" in statuses:
+        return "running"
+    distinct = set(statuses)
+    return distinct.pop() if len(distinct) == 1 else "in_progress"
 
 
 def add_up(summaries: Iterable[Mapping[str, Any]], **fields: Any) -> dict[str, Any]:
