@@ -12,7 +12,7 @@ import pytest
 from semtel_core.errors import ConfigError
 from semtel_core.pipeline.params import RunParams
 from semtel_core.pipeline.plan import cut_partitions, plan_week, planned_partitions
-from semtel_core.pipeline.shards import shard_descriptors, shard_partitions
+from semtel_core.pipeline.shards import add_up, shard_descriptors, shard_partitions, shard_status
 from semtel_core.pipeline.weekly import extract_week
 from semtel_core.sample_data import CONVERSATIONS_PATH
 
@@ -99,3 +99,29 @@ def test_shards_deal_every_partition_once(partitions: int, cap: int) -> None:
     assert sorted(indices) == list(range(partitions))
     sizes = [len(shard_partitions(s)) for s in shards]
     assert max(sizes) - min(sizes) <= 1
+
+
+def test_a_shards_summaries_add_up() -> None:
+    summaries = [
+        {
+            "bucket": 0,
+            "rows": 4,
+            "cost_usd": 0.5,
+            "statuses": {"ok": 3, "invalid": 1},
+            "rate_budget": "local",
+        },
+        {"bucket": 3, "rows": 2, "cost_usd": 0.25, "statuses": {"ok": 2}, "rate_budget": "shared"},
+    ]
+    total = add_up(summaries, shard=1, bucket=None)
+    assert total == {
+        "partitions": 2,
+        "rows": 6,
+        "cost_usd": 0.75,
+        "statuses": {"ok": 5, "invalid": 1},
+        "rate_budget": "shared",
+        "shard": 1,
+        "bucket": None,
+    }
+    assert shard_status(["completed", "completed"]) == "completed"
+    assert shard_status(["completed", "expired"]) == "in_progress"
+    assert shard_status(["completed", "running"]) == "running"
