@@ -246,9 +246,11 @@ class Budget:
 
     # -- the round trips
 
-    async def take(self, prompt_estimate: int, max_tokens: int) -> Reservation:
-        """Reserve one request; the caller waits for its turn (:meth:`wait_turn`) before sending."""
-        tokens = math.ceil(prompt_estimate * self.ratio) + max_tokens
+    async def take(self, prompt_estimate: int, max_tokens: int, counted: bool = True) -> Reservation:
+        """Reserve one request; the caller waits for its turn (:meth:`wait_turn`) before sending. A rough
+        (``counted`` False) estimate is reserved as given and teaches the token ratio nothing."""
+        tokens = (math.ceil(prompt_estimate * self.ratio) if counted else prompt_estimate) + max_tokens
+        prompt_estimate = prompt_estimate if counted else 0
         if self._may_take_locally(tokens):
             self._taken_locally += 1
             self._pending.requests += 1
@@ -345,7 +347,9 @@ class Budget:
 
     async def retake(self, reservation: Reservation, max_tokens: int) -> Reservation:
         """Queue again at the current rate (the cut dropped the old queue, so nothing is given back)."""
-        return await self.take(reservation.prompt_estimate, max_tokens)
+        if reservation.prompt_estimate > 0:
+            return await self.take(reservation.prompt_estimate, max_tokens)
+        return await self.take(reservation.tokens - max_tokens, max_tokens, counted=False)  # rough: as it was
 
     async def reject(self, reservation: Reservation, message: str | None) -> None:
         """A 429: empty the bucket the server names (both when it does not say), cut the rate once per round

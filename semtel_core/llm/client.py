@@ -32,6 +32,7 @@ from semtel_core.llm.retry import Backoff, Failure, classify
 from semtel_core.llm.sdk import KeyResolver, SdkFactory, build_sdk_client, default_key_resolver
 from semtel_core.llm.types import CallRequest, CallResult, Message, Usage
 from semtel_core.privacy.outbound import Outbound
+from semtel_core.prompts.tokens import rough_prompt_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ class _Run:
     deadline: float
     tokens: int  # prompt estimate + max_tokens, for choosing an endpoint
     prompt_estimate: int
+    counted: bool = (
+        True  # False: prompt_estimate is rough_prompt_tokens (no token rate paced when it was made)
+    )
     attempts: int = 0
     truncated: bool = False
     usage: Usage = field(default_factory=Usage)
@@ -146,30 +150,32 @@ class LLMClient:
         now = time.monotonic()
         # Scrubbed once per request (the attempts resend the same messages); the token estimate stays the caller's.
         request = dataclasses.replace(request, messages=self.outbound.messages(request.messages))
-        estimate = self._prompt_estimate(request)
+        estimate, counted = self._prompt_estimate(request)
         run = _Run(
             request=request,
             started=now,
             deadline=now + self.settings.deadline_s,
             tokens=estimate + request.max_tokens,
             prompt_estimate=estimate,
+            counted=counted,
         )
         result = await self._run(run)
         self._accounting.record_result(result)
         self._maybe_log()
         return result
 
-    def _prompt_estimate(self, request: CallRequest) -> int:
-        """The prompt's token count where a token rate paces an endpoint (or the caller knows it), else 0:
-        counting costs more client CPU than the rest of the request's bookkeeping, and without a token rate
-        nothing reads it (the reservation is settled on the server's usage either way)."""
+    def _prompt_estimate(self, request: CallRequest) -> tuple[int, bool]:
+        """The prompt's token count where a token rate paces an endpoint (or the caller knows it); else a rough
+        one from its length (``counted`` False): counting with tiktoken costs more client CPU than the rest of a
+        request's bookkeeping, and nothing paces by it yet, but a reservation must still weigh about what the
+        server will charge, should a token limit turn up (a 429 with no headers) while it is out."""
         if request.prompt_tokens_hint is None and not any(s.budget.paces_tokens for s in self._pool.states):
-            return 0
-        return request.estimated_prompt_tokens()
+            return rough_prompt_tokens(request.messages), False
+        return request.estimated_prompt_tokens(), True
 
     def _count_if_paced(self, run: _Run, state: EndpointState) -> None:
-        if run.prompt_estimate == 0 and state.budget.paces_tokens:  # a token rate was learned meanwhile
-            run.prompt_estimate = self._prompt_estimate(run.request)
+        if not run.counted and state.budget.paces_tokens:  # a token rate was learned meanwhile
+            run.prompt_estimate, run.counted = self._prompt_estimate(run.request)
             run.tokens = run.prompt_estimate + run.request.max_tokens
 
     def _outage_failure(self, run: _Run) -> Failure | None:
@@ -230,7 +236,9 @@ class LLMClient:
             self._count_if_paced(run, state)
             await state.budget.enter_queue(run.tokens)
             try:
-                reservation = await state.budget.take(run.prompt_estimate, run.request.max_tokens)
+                reservation = await state.budget.take(
+                    run.prompt_estimate, run.request.max_tokens, run.counted
+                )
                 try:
                     while True:
                         if not await state.budget.wait_turn(reservation, run.deadline):
@@ -364,7 +372,7 @@ class LLMClient:
         shorter = truncate(run.request.messages)
         messages: Sequence[Message] = await shorter if inspect.isawaitable(shorter) else shorter
         run.request = run.request.with_messages(self.outbound.messages(messages))
-        run.prompt_estimate = self._prompt_estimate(run.request)
+        run.prompt_estimate, run.counted = self._prompt_estimate(run.request)
         run.tokens = run.prompt_estimate + run.request.max_tokens
         run.truncated = True
         return True

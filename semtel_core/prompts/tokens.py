@@ -49,3 +49,17 @@ def encode(text: str) -> list[int]:
 def decode(tokens: list[int]) -> str:
     """Text of token ids; a multi-byte character split at the edge decodes to U+FFFD, never raises."""
     return encoding().decode(tokens, errors="replace")
+
+
+CHARS_PER_TOKEN = 4  # English prose with cl100k; code and other scripts differ, so only for rough estimates
+
+
+def rough_prompt_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
+    """About :func:`count_message_tokens`, from string lengths alone (a microsecond, not a tokenizer pass)."""
+    total = TOKENS_PER_REPLY
+    for message in messages:
+        total += TOKENS_PER_MESSAGE
+        for value in message.values():
+            if isinstance(value, str):
+                total += -(-len(value) // CHARS_PER_TOKEN)
+    return total
