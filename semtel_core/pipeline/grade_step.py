@@ -29,7 +29,7 @@ from semtel_core.grader.run import grade_partition
 from semtel_core.pipeline.batch_step import batch_results_file
 from semtel_core.pipeline.classify_step import online_results_file
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.shards import GRADE_DIR, grade_shards, partition_file, shard_partitions
+from semtel_core.pipeline.shards import GRADE_DIR, grade_shards, partition_file, read_plan, shard_partitions
 from semtel_core.pipeline.weekly import week_dir
 from semtel_core.schema.results import RESULT_SCHEMA
 
@@ -143,7 +143,7 @@ def grade_shard_task(
     ``<week>/grade/shard=KKKKK.json`` and the totals are returned."""
     settings = RunParams.parse(params).settings()
     week = shard["week_dir"]
-    plan = _read_json(storage.join(week, "plan.json"))
+    plan = read_plan(week)
     reports: dict[str, Any] = {}
     totals: Counter[str] = Counter()
     for descriptor in shard_partitions(shard):
@@ -166,7 +166,7 @@ def finish_grading(week_start: datetime, params: Mapping[str, Any] | RunParams) 
     longer planned, and write the week's ``grade_summary.json`` (totals and every partition's report)."""
     settings = RunParams.parse(params).settings()
     week = week_dir(settings.weekly.output_root, week_start)
-    plan = _read_json(storage.join(week, "plan.json"))
+    plan = read_plan(week)
     shards = grade_shards(plan, settings.classify.max_shards)
     reports: dict[str, Any] = {}
     totals: Counter[str] = Counter()
@@ -213,6 +213,6 @@ def grade_week(
     is configured, and rows that disagree are re-checked."""
     settings = RunParams.parse(params).settings()
     week = week_dir(settings.weekly.output_root, week_start)
-    for shard in grade_shards(_read_json(storage.join(week, "plan.json")), settings.classify.max_shards):
+    for shard in grade_shards(read_plan(week), settings.classify.max_shards):
         grade_shard_task(shard, params, run_id=run_id)
     return finish_grading(week_start, params)

@@ -8,7 +8,6 @@ its earlier results (and a batch partition re-attaches to its batches).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -22,7 +21,15 @@ import pyarrow.parquet as pq
 from semtel_core import storage
 from semtel_core.extract import CONVERSATIONS_FILE
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.shards import GRADE_DIR, PLAN_DIR, grade_shards, partition_file, shard_descriptors
+from semtel_core.pipeline.shards import (
+    GRADE_DIR,
+    PLAN_DIR,
+    PLAN_FILE,
+    grade_shards,
+    partition_file,
+    read_plan,
+    shard_descriptors,
+)
 from semtel_core.pipeline.weekly import week_dir
 from semtel_core.prompts.tokens import count_tokens
 
@@ -61,8 +68,7 @@ def _clear_plan(week: str) -> None:
 
 def planned_partitions(week: str, mode: str) -> list[dict[str, Any]]:
     """Every partition descriptor of ``mode`` (online or batch) from ``<week>/plan.json``."""
-    with fsspec.open(storage.join(week, "plan.json"), "rb") as fh:
-        descriptors: list[dict[str, Any]] = json.loads(fh.read())[mode]
+    descriptors: list[dict[str, Any]] = read_plan(week)[mode]
     return descriptors
 
 
@@ -114,7 +120,7 @@ def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> di
         "partitions": len(ranges),
     }
     full = {**counts, "online": online_parts, "batch": batch_parts}
-    storage.write_json(storage.join(week, "plan.json"), full)
+    storage.write_json(storage.join(week, PLAN_FILE), full)
     cap = settings.classify.max_shards
     online_shards = shard_descriptors(week, len(ranges), online, "online", cap)
     batch_shards = shard_descriptors(week, len(ranges), batch, "batch", cap)

@@ -6,13 +6,24 @@ grows with the week. Each mapped task works through its shard's partitions one b
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import fsspec
 
 from semtel_core import storage
 
 PLAN_DIR = "plan"
+PLAN_FILE = "plan.json"
 GRADE_DIR = "grade"  # one summary per grade shard; cleared with the plan, so none outlives the plan it graded
+
+
+def read_plan(week: str) -> dict[str, Any]:
+    """``<week>/plan.json``: the counts and every partition's descriptor, per path (online, batch)."""
+    with fsspec.open(storage.join(week, PLAN_FILE), "rb") as fh:
+        plan: dict[str, Any] = json.loads(fh.read())
+    return plan
 
 
 def partition_file(week: str, index: int) -> str:

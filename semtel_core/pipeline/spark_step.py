@@ -23,15 +23,10 @@ from semtel_core.classify.job import CHECKPOINT_DIR, BucketJob
 from semtel_core.classify.staging import STAGING_DIR, StagedInput, staged_file
 from semtel_core.pipeline.classify_step import CLASSIFY_DIR
 from semtel_core.pipeline.params import RunParams
+from semtel_core.pipeline.shards import read_plan
 from semtel_core.pipeline.weekly import week_dir
 
 logger = logging.getLogger(__name__)
-
-
-def _read_plan(week: str) -> dict[str, Any]:
-    with fsspec.open(storage.join(week, "plan.json"), "rb") as fh:
-        plan: dict[str, Any] = json.loads(fh.read())
-    return plan
 
 
 def _stage(plan: dict[str, Any], output_dir: str) -> StagedInput:
@@ -62,7 +57,7 @@ def classify_week_spark(
     run = RunParams.parse(params)
     settings = run.settings()
     week = week_dir(settings.weekly.output_root, week_start)
-    plan = _read_plan(week)
+    plan = read_plan(week)
     if not plan["online"]:
         return {"partitions": 0, "rows": 0}
     output_dir = storage.join(week, CLASSIFY_DIR)
