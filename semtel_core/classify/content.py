@@ -13,6 +13,7 @@ from typing import Any
 
 from semtel_core.config import Settings
 from semtel_core.schema.conversation import Conversation
+from semtel_core.schema.results import with_changes
 
 _FIXED_COMPLETION_TOKENS = 16  # braces, keys and quotes of a JSON answer beyond its labels
 
@@ -35,8 +36,6 @@ def copy_to_duplicates(row: Mapping[str, Any], ids: Sequence[str], **overrides: 
     zero tokens and cost."""
     copies = []
     for i, cid in enumerate(ids):
-        copy = {**row, "conversation_id": cid, **overrides}
-        if i:
-            copy.update(prompt_tokens=0, completion_tokens=0, cost_usd=0.0)
-        copies.append(copy)
+        free = {"prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0} if i else {}
+        copies.append(with_changes(row, conversation_id=cid, **overrides, **free))
     return copies

@@ -1,6 +1,6 @@
 """Result rows of one call: labels or errors, with the call's tokens and cost apportioned over its rows.
 
-Rows are plain dicts in the shape of :data:`semtel_core.schema.results.RESULT_SCHEMA`. A strategy produces
+Rows are plain dicts built by :func:`semtel_core.schema.results.result_row`. A strategy produces
 *hash rows*: one per (content hash, classifier), carrying the representative conversation's id; the engine
 later copies them to every conversation id with that content.
 """
@@ -17,6 +17,7 @@ import orjson
 from semtel_core.llm.types import CallResult
 from semtel_core.prompts.budget import TruncationRecord
 from semtel_core.prompts.results import LabelResult
+from semtel_core.schema.results import result_row
 
 HashRow = dict[str, Any]
 CheckpointKey = tuple[str, str, str, str, str]  # content hash, classifier, version, model, strategy
@@ -95,27 +96,23 @@ def call_rows(
                 "raw_output": _error_output(call),
             }
         rows.append(
-            {
-                "run_id": run_id,
-                "conversation_id": target.conversation_id,
-                "content_hash": target.content_hash,
-                "classifier": target.classifier,
-                "classifier_version": target.classifier_version,
+            result_row(
+                run_id=run_id,
+                conversation_id=target.conversation_id,
+                content_hash=target.content_hash,
+                classifier=target.classifier,
+                classifier_version=target.classifier_version,
                 **outcome,
-                "strategy": strategy,
-                "model": call.model or requested_model,
-                "endpoint": call.endpoint,
-                "truncation": _truncation_json(truncation.get(target.conversation_id)),
-                "prompt_tokens": prompt[i],
-                "completion_tokens": completion[i],
-                "cost_usd": call.cost_usd / n,
-                "latency_ms": call.latency_s * 1000.0,
-                "attempts": call.attempts,
-                "confidence": None,
-                "grader_verdict": None,
-                "label_before_grader": None,
-                "flipped": None,
-                "created_at": now,
-            }
+                strategy=strategy,
+                model=call.model or requested_model,
+                endpoint=call.endpoint,
+                truncation=_truncation_json(truncation.get(target.conversation_id)),
+                prompt_tokens=prompt[i],
+                completion_tokens=completion[i],
+                cost_usd=call.cost_usd / n,
+                latency_ms=call.latency_s * 1000.0,
+                attempts=call.attempts,
+                created_at=now,
+            )
         )
     return rows

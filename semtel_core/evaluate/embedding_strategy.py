@@ -29,6 +29,7 @@ from semtel_core.errors import ConfigError
 from semtel_core.evaluate.artefact import EmbeddingBundle
 from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, build_embedder
 from semtel_core.evaluate.predict import predict_labels
+from semtel_core.schema.results import result_row, with_changes
 
 if TYPE_CHECKING:
     from semtel_core.classify.context import StrategyContext
@@ -122,31 +123,22 @@ class EmbeddingStrategy:
         ms: float = 0.0,
         reason: str | None = None,
     ) -> HashRow:
-        return {
-            "run_id": ctx.run_id,
-            "conversation_id": item.conversation.conversation_id,
-            "content_hash": item.content_hash,
-            "classifier": name,
-            "classifier_version": ctx.version(name),
-            "label": label,
-            "status": "ok" if label is not None else "error",
-            "reason": reason,
-            "strategy": self.name,
-            "model": ctx.settings.endpoints[0].model,
-            "endpoint": self._tag,
-            "truncation": None,
-            "prompt_tokens": 0,
-            "completion_tokens": 0,
-            "cost_usd": 0.0,
-            "latency_ms": ms,
-            "attempts": 0,
-            "raw_output": None,
-            "confidence": confidence,
-            "grader_verdict": None,
-            "label_before_grader": None,
-            "flipped": None,
-            "created_at": datetime.now(UTC),
-        }
+        return result_row(
+            run_id=ctx.run_id,
+            conversation_id=item.conversation.conversation_id,
+            content_hash=item.content_hash,
+            classifier=name,
+            classifier_version=ctx.version(name),
+            label=label,
+            status="ok" if label is not None else "error",
+            reason=reason,
+            strategy=self.name,
+            model=ctx.settings.endpoints[0].model,
+            endpoint=self._tag,
+            latency_ms=ms,
+            confidence=confidence,
+            created_at=datetime.now(UTC),
+        )
 
     async def _defer(self, work: Sequence[WorkItem], ctx: StrategyContext) -> None:
         if self.cascade is None:
@@ -171,6 +163,6 @@ def _as_embedding(
     """Cascaded rows keep the LLM's labels and endpoint but the checkpoint key of this strategy."""
 
     def wrapped(rows: Sequence[HashRow]) -> None:
-        emit([{**row, "strategy": strategy} for row in rows])
+        emit([with_changes(row, strategy=strategy) for row in rows])
 
     return wrapped

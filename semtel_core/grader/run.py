@@ -23,7 +23,7 @@ from semtel_core.grader.recheck import Judgement, Rechecker, ReviewUnit, recheck
 from semtel_core.grader.report import GradeReport, build_report
 from semtel_core.llm.runner import run_sync
 from semtel_core.schema.conversation import Conversation
-from semtel_core.schema.results import RESULT_SCHEMA
+from semtel_core.schema.results import RESULT_SCHEMA, with_changes
 
 Row = dict[str, Any]
 
@@ -51,16 +51,17 @@ def review_units(
 
 
 def _judged_row(row: Mapping[str, Any], judgement: Judgement) -> Row:
-    graded: Row = {**row, "grader_verdict": judgement.verdict, "label_before_grader": row["label"]}
-    graded["flipped"] = False
+    graded = with_changes(
+        row, grader_verdict=judgement.verdict, label_before_grader=row["label"], flipped=False
+    )
     relabel, call = judgement.relabel, judgement.relabel_call
     if judgement.verdict != "incorrect" or call is None:
         return graded
     if relabel is None or relabel.label is None:
         why = call.reason if relabel is None else relabel.reason
-        graded["reason"] = f"grader: incorrect; re-classification failed: {why}"
-        return graded
-    graded.update(
+        return with_changes(graded, reason=f"grader: incorrect; re-classification failed: {why}")
+    return with_changes(
+        graded,
         label=relabel.label,
         status=relabel.status,
         reason="repairs: " + ",".join(relabel.repairs) if relabel.status == "repaired" else None,
@@ -69,7 +70,6 @@ def _judged_row(row: Mapping[str, Any], judgement: Judgement) -> Row:
         endpoint=call.endpoint,
         flipped=relabel.label != row["label"],
     )
-    return graded
 
 
 def apply_judgements(

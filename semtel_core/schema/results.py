@@ -7,8 +7,9 @@ quality and report steps never care where a label came from. Token counts of a c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
@@ -77,3 +78,35 @@ RESULT_SCHEMA = pa.schema(
 assert RESULT_SCHEMA.names == list(ClassificationResult.model_fields), (
     "schema and model must list the same fields"
 )
+
+_DEFAULTS: dict[str, Any] = {
+    name: field.default
+    for name, field in ClassificationResult.model_fields.items()
+    if not field.is_required()
+}
+_REQUIRED = frozenset(
+    name for name, field in ClassificationResult.model_fields.items() if field.is_required()
+)
+
+
+def result_row(**fields: Any) -> dict[str, Any]:
+    """A result row as a plain dict in :data:`RESULT_SCHEMA` order, with the model's defaults filled in.
+
+    The hot path builds millions of rows, so they are not validated one by one as models; but a name the
+    schema does not have, or a required field left out, is a programming error here rather than a column of
+    nulls in the week's table.
+    """
+    unknown = fields.keys() - ClassificationResult.model_fields.keys()
+    missing = _REQUIRED - fields.keys()
+    if unknown or missing:
+        raise TypeError(f"result row: unknown fields {sorted(unknown)}, missing fields {sorted(missing)}")
+    return {name: fields[name] if name in fields else _DEFAULTS[name] for name in RESULT_SCHEMA.names}
+
+
+def with_changes(row: Mapping[str, Any], **changes: Any) -> dict[str, Any]:
+    """A copy of result row ``row`` with ``changes``; a name the schema does not have is refused (a misspelt
+    field would otherwise ride along as an extra key and be lost when the rows become a table)."""
+    unknown = changes.keys() - ClassificationResult.model_fields.keys()
+    if unknown:
+        raise TypeError(f"result row: unknown fields {sorted(unknown)}")
+    return {**row, **changes}

@@ -16,6 +16,7 @@ from semtel_core.classify.checkpoint import (
 )
 from semtel_core.classify.rows import apportion, checkpoint_key
 from semtel_core.errors import CheckpointError
+from semtel_core.schema.results import result_row
 
 pytestmark = [pytest.mark.unit]
 
@@ -23,31 +24,23 @@ pytestmark = [pytest.mark.unit]
 def _row(
     content_hash: str, classifier: str = "topic", status: str = "ok", label: str | None = "coding"
 ) -> dict[str, Any]:
-    return {
-        "run_id": "r",
-        "conversation_id": f"c-{content_hash}",
-        "content_hash": content_hash,
-        "classifier": classifier,
-        "classifier_version": "v1",
-        "label": label,
-        "status": status,
-        "reason": None,
-        "strategy": "multi",
-        "model": "instant",
-        "endpoint": "local",
-        "truncation": None,
-        "prompt_tokens": 10,
-        "completion_tokens": 2,
-        "cost_usd": 0.0,
-        "latency_ms": 1.0,
-        "attempts": 1,
-        "raw_output": None,
-        "confidence": None,
-        "grader_verdict": None,
-        "label_before_grader": None,
-        "flipped": None,
-        "created_at": datetime(2026, 1, 1, tzinfo=UTC),
-    }
+    return result_row(
+        run_id="r",
+        conversation_id=f"c-{content_hash}",
+        content_hash=content_hash,
+        classifier=classifier,
+        classifier_version="v1",
+        label=label,
+        status=status,
+        strategy="multi",
+        model="instant",
+        endpoint="local",
+        prompt_tokens=10,
+        completion_tokens=2,
+        latency_ms=1.0,
+        attempts=1,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
 
 
 @pytest.mark.parametrize("total,parts", [(0, 3), (7, 3), (10, 5), (1, 4), (1001, 7)])
