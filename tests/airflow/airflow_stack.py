@@ -1,6 +1,7 @@
-"""A real Airflow 3 deployment for tests: a fresh PostgreSQL database, ``airflow db migrate``, then the scheduler
-(LocalExecutor), triggerer, dag-processor and api-server as separate processes, each in its own process group and
-with its own log file, plus a REST API v2 client.
+"""A real Airflow 3 deployment for tests: a fresh PostgreSQL database, ``airflow db migrate``, then the scheduler,
+triggerer, dag-processor and api-server as separate processes, each in its own process group and with its own log
+file, plus a REST API v2 client. With ``executor="CeleryExecutor"`` (as docker-compose.yaml deploys it) a Celery
+worker runs the tasks, its broker the local Redis under a key prefix of its own, deleted on the way out.
 
     with fresh_database() as db_url, airflow_stack(tmp_path, db_url) as stack:
         stack.api.post(f"/dags/{dag_id}/dagRuns", json={...})
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 
 import httpx
 import psycopg
+import redis
 from psycopg import sql
 
 from semtel_core.endpoint.testing import free_port
@@ -34,7 +36,9 @@ from semtel_core.pipeline import dag_test
 
 REPO = Path(__file__).resolve().parents[2]
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 COMPONENTS = ("dag-processor", "scheduler", "triggerer", "api-server")
+CELERY_WORKER = "celery-worker"
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,28 @@ def fresh_database() -> Iterator[str]:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         except psycopg.Error as exc:  # do not hide the test's own outcome behind a cleanup error
             log.warning("could not drop the test database %s: %s", name, exc)
+
+
+def celery_env(key_prefix: str, concurrency: int = 4) -> dict[str, str]:
+    """CeleryExecutor on the local Redis, every broker key under ``key_prefix``; results in Airflow's database."""
+    return {
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CELERY__BROKER_URL": REDIS_URL,
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(concurrency),
+        "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__GLOBAL_KEYPREFIX": key_prefix,
+        "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "86400",
+    }
+
+
+def _delete_keys(prefix: str) -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        for key in client.scan_iter(match=f"{prefix}*", count=500):
+            client.delete(key)
+    except redis.RedisError as exc:  # do not hide the test's own outcome behind a cleanup error
+        log.warning("could not delete the broker keys %s*: %s", prefix, exc)
+    finally:
+        client.close()
 
 
 def airflow_env(home: Path, db_url: str, api_port: int, **extra: str) -> dict[str, str]:
@@ -195,20 +221,27 @@ def _api_token(api_url: str) -> str | None:
 
 @contextmanager
 def airflow_stack(
-    home: Path, db_url: str, *, startup_timeout: float = 120, **env: str
+    home: Path, db_url: str, *, executor: str = "LocalExecutor", startup_timeout: float = 120, **env: str
 ) -> Iterator[AirflowStack]:
-    """Migrate the database, start the four components, wait for the API and a token; stop everything after."""
+    """Migrate the database, start the four components (and a Celery worker for the CeleryExecutor), wait for the
+    API and a token; stop everything after."""
     home.mkdir(parents=True, exist_ok=True)
     port = free_port()
+    celery = executor == "CeleryExecutor"
+    prefix = f"semtel-test-{uuid.uuid4().hex[:12]}:"
     stack = AirflowStack(
         home=home,
-        env=airflow_env(home, db_url, port, **env),
+        env=airflow_env(home, db_url, port, **(celery_env(prefix) if celery else {}), **env),
         api_url=f"http://127.0.0.1:{port}",
-        logs={name: home / f"{name}.log" for name in COMPONENTS},
+        logs={name: home / f"{name}.log" for name in (*COMPONENTS, *([CELERY_WORKER] if celery else []))},
     )
     with ExitStack() as cleanup:
+        if celery:
+            cleanup.callback(_delete_keys, prefix)  # runs last: after the worker has stopped
         cleanup.callback(_stop_all, stack.processes)
         stack.cli("db", "migrate", timeout=240)
+        if celery:
+            _start(stack, CELERY_WORKER, ["celery", "worker", "--skip-serve-logs", "--without-gossip"])
         _start(stack, "dag-processor", ["dag-processor"])
         _start(stack, "scheduler", ["scheduler"])
         _start(stack, "triggerer", ["triggerer", "--skip-serve-logs"])

@@ -23,7 +23,8 @@ def endpoint_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def airflow_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AirflowStack]:
     """One real Airflow deployment (scheduler, triggerer, dag-processor, api-server on a fresh PostgreSQL
-    database) shared by every test that needs one: starting it costs a minute."""
+    database, tasks on a Celery worker as in docker-compose.yaml) shared by every test that needs one: starting it
+    costs a minute."""
     home = tmp_path_factory.mktemp("airflow")
     # A run with default params would write relative to the process' folder: keep it in the test's home.
     with (
@@ -31,6 +32,7 @@ def airflow_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Air
         airflow_stack(
             home,
             db_url,
+            executor="CeleryExecutor",
             SEMTEL_WEEKLY__OUTPUT_ROOT=str(home / "output"),
             AIRFLOW__CORE__TEST_CONNECTION="Enabled",
         ) as s,

@@ -1,8 +1,9 @@
-"""The weekly DAG on a real Airflow 3 deployment: scheduler (LocalExecutor), triggerer, dag-processor and
-api-server as separate processes on a fresh PostgreSQL database (``airflow_stack``), against the local endpoint.
+"""The weekly DAG on a real Airflow 3 deployment: scheduler (CeleryExecutor, a Celery worker on the local Redis),
+triggerer, dag-processor and api-server as separate processes on a fresh PostgreSQL database (``airflow_stack``),
+against the local endpoint.
 
-- A run triggered and watched through the REST API v2 (week of 2026-10-05): every task instance's state, and
-  the batch wait done by the triggerer. While the run goes, ``batch_wait`` is seen ``deferred`` on a
+- A run triggered and watched through the REST API v2 (week of 2026-10-05): every task instance's state, every
+  one that ran executed by the Celery worker, and the batch wait done by the triggerer. While the run goes, ``batch_wait`` is seen ``deferred`` on a
   ``SemtelBatchTrigger``; its log (REST) then includes the file the triggerer job writes for that trigger (named
   after the job's id), in which the trigger with the same id starts and fires the batch's completion between the
   task's deferral and its resumption.
@@ -29,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from airflow_stack import REPO, AirflowStack, get_json
+from airflow_stack import CELERY_WORKER, REPO, AirflowStack, get_json
 from weekly_config import CLASSIFIERS as CONFIGURED
 from weekly_config import write_config
 
@@ -178,6 +179,13 @@ def test_rest_triggered_run_defers_its_batch_wait_to_the_triggerer(
     assert mapped["classify"] == list(range(len(plan["online"]))) != [], (mapped, plan)
     assert mapped["batch_wait"] == mapped["collect"] == list(range(len(plan["batch"]))) != [], (mapped, plan)
     assert mapped["grade"] == list(range(plan["partitions"])), (mapped, plan)
+
+    # Every task instance that ran was executed by the Celery worker: it logs each workload it takes, with the
+    # task instance's id.
+    worker_log = stack.logs[CELERY_WORKER].read_text(encoding="utf-8", errors="replace")
+    ran = [t for t in tis if t["state"] == "success"]
+    not_on_worker = [f"{t['task_id']}[{t['map_index']}]" for t in ran if f"id=UUID('{t['id']}')" not in worker_log]
+    assert ran and not not_on_worker, (not_on_worker, worker_log[-3000:])
 
     # The batch wait happened on the triggerer (the only triggerer job of this deployment).
     triggerers = get_json(stack, "/jobs", job_type="TriggererJob", is_alive=True)["jobs"]

@@ -12,7 +12,13 @@ import yaml
 pytestmark = [pytest.mark.unit]
 
 REPO = Path(__file__).resolve().parents[2]
-AIRFLOW_ROLES = {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"}
+AIRFLOW_ROLES = {
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+}
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +61,16 @@ def test_long_running_services_have_healthchecks(compose: dict[str, Any]) -> Non
         assert check.get("test"), f"{name} has no healthcheck"
 
 
-def test_airflow_runs_local_executor_on_postgres_with_mounted_code(compose: dict[str, Any]) -> None:
+def test_airflow_runs_the_celery_executor_on_postgres_and_redis_with_mounted_code(compose: dict[str, Any]) -> None:
+    budget_db = compose["x-airflow-common"]["environment"]["SEMTEL_CLIENT__SHARED_BUDGET_URL"].rsplit("/", 1)[1]
     for name in AIRFLOW_ROLES:
         svc = compose["services"][name]
         env = svc["environment"]
-        assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
         assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql")
+        broker = env["AIRFLOW__CELERY__BROKER_URL"]
+        assert broker.startswith("redis://redis:6379/") and broker.rsplit("/", 1)[1] != budget_db, broker
+        assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql://")
         mounts = {v.split(":")[1] for v in svc["volumes"]}
         assert {"/opt/airflow/dags", "/opt/airflow/plugins", "/opt/airflow/prompts"} <= mounts
         assert svc["depends_on"]["postgres"]["condition"] == "service_healthy"
@@ -103,3 +113,14 @@ def test_deployment_settings_are_typed_settings_and_the_endpoint_is_the_connecti
     assert (endpoint.base_url, endpoint.model) == ("http://semtel-endpoint:8765/v1", "local-zeroshot")
     assert settings.weekly.sources == ["/opt/semtel/data/input"]
     assert settings.weekly.output_root == "/opt/semtel/data/output"
+
+
+def test_tasks_run_on_separate_celery_worker_services(compose: dict[str, Any]) -> None:
+    worker = compose["services"]["airflow-worker"]
+    assert worker["command"] == ["airflow", "celery", "worker"]
+    assert worker["deploy"]["replicas"] >= 2
+    assert "inspect ping" in " ".join(worker["healthcheck"]["test"])
+    assert "redis-data" in {v.split(":")[0] for v in compose["services"]["redis"]["volumes"]}
+    # The image installs the Celery provider: it is in the airflow extra the Dockerfile installs.
+    setup = (REPO / "setup.cfg").read_text()
+    assert "apache-airflow-providers-celery" in setup and "[airflow," in (REPO / "Dockerfile").read_text()
