@@ -7,6 +7,8 @@ Every row read ends in exactly one of: rejected, outside the time window, not sa
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -16,8 +18,20 @@ from pydantic import BaseModel, Field
 from semtel_core import storage
 from semtel_core.config import Settings
 from semtel_core.ingest.formats import InputFormat
-from semtel_core.ingest.rejects import Reject
-from semtel_core.ingest.scan import ScanCounts, reconcile, scan
+from semtel_core.ingest.rejects import Reject, RejectReason
+from semtel_core.ingest.repeats import (
+    IDS_SCHEMA,
+    NOT_SAMPLED,
+    OUTSIDE,
+    SEQ,
+    STAGED_SCHEMA,
+    WRITTEN,
+    find_repeats,
+    id_row,
+    kept_batches,
+    unique_contents,
+)
+from semtel_core.ingest.scan import ScanCounts, reconcile, scan_located
 from semtel_core.privacy import build_scrubber, scrub_conversation
 from semtel_core.privacy.outbound import Outbound
 from semtel_core.sampling import in_sample
@@ -66,41 +80,63 @@ def extract(
     window: tuple[datetime, datetime] | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> ExtractSummary:
-    """Run the extract step; ``window`` = [start, end) keeps only conversations timestamped inside it."""
+    """Run the extract step; ``window`` = [start, end) keeps only conversations timestamped inside it.
+
+    One pass validates, scrubs and samples, streaming into a local staging folder; then the engine drops
+    repeated ids (:mod:`semtel_core.ingest.repeats`) and counts distinct contents, so memory does not grow
+    with the week."""
     scrubber = build_scrubber(settings.privacy) if settings.privacy.enabled else None
     outbound = Outbound(settings.privacy)  # reject rows: id, detail and excerpt scrubbed
     counts = ScanCounts()
-    outside = not_sampled = 0
-    hashes: set[str] = set()
+    outcomes: Counter[str] = Counter()
     pii: Counter[str] = Counter()
     chunk = settings.input.chunk_rows
     conversations_path = storage.join(output_dir, CONVERSATIONS_FILE)
     rejects_path = storage.join(output_dir, REJECTS_FILE)
     with (
-        RowSink(conversations_path, CONVERSATION_SCHEMA, chunk) as written,
+        tempfile.TemporaryDirectory(prefix="semtel-extract-") as staging,
         RowSink(rejects_path, REJECT_SCHEMA, chunk) as rejected,
     ):
-        for item in scan(inputs, settings.input, counts, fmt, on_bytes, window):
-            if isinstance(item, Reject):
-                rejected.add(item.to_row(outbound.text))
-            elif not _in_window(item, window):
-                outside += 1
-            elif not in_sample(item.conversation_id, settings.sampling.rate, settings.sampling.salt):
-                not_sampled += 1
-            else:
-                if scrubber is not None:
-                    item, found = scrub_conversation(item, scrubber)
-                    pii.update(found)
-                hashes.add(item.content_hash)
-                written.add(item.to_row())
+        staged_path, ids_path = os.path.join(staging, "staged.parquet"), os.path.join(staging, "ids.parquet")
+        with (
+            RowSink(staged_path, STAGED_SCHEMA, chunk) as staged,
+            RowSink(ids_path, IDS_SCHEMA, chunk) as ids,
+        ):
+            scanned = scan_located(inputs, settings.input, counts, fmt, on_bytes, window, unique_ids=False)
+            for seq, (item, location) in enumerate(scanned):
+                if isinstance(item, Reject):
+                    rejected.add(item.to_row(outbound.text))
+                    continue
+                if not _in_window(item, window):
+                    outcome = OUTSIDE
+                elif not in_sample(item.conversation_id, settings.sampling.rate, settings.sampling.salt):
+                    outcome = NOT_SAMPLED
+                else:
+                    outcome = WRITTEN
+                    if scrubber is not None:
+                        item, found = scrub_conversation(item, scrubber)
+                        pii.update(found)
+                    staged.add({**item.to_row(), SEQ: seq})
+                outcomes[outcome] += 1
+                ids.add(id_row(item.conversation_id, seq, location, outcome))
+        repeats = find_repeats(ids_path)
+        for row in repeats.rejects(outbound.text):
+            rejected.add(row)
+        outcomes.subtract(repeats.by_outcome)
+        counts.accepted -= len(repeats.frame)
+        counts.rejected[RejectReason.DUPLICATE_ID.value] += len(repeats.frame)
+        with storage.AtomicParquetWriter(conversations_path, CONVERSATION_SCHEMA) as written:
+            for batch in kept_batches(staged_path, repeats):
+                written.write_table(batch)
+        unique = unique_contents(staged_path, repeats)
     reconcile(counts.read, counts.accepted, rejected.rows, step="extract: read", blank=counts.blank)
     reconcile(
         counts.accepted,
         written.rows,
         0,
         step="extract: accepted",
-        outside_window=outside,
-        not_sampled=not_sampled,
+        outside_window=outcomes[OUTSIDE],
+        not_sampled=outcomes[NOT_SAMPLED],
     )
     summary = ExtractSummary(
         inputs=list(inputs),
@@ -111,11 +147,11 @@ def extract(
         rejected=rejected.rows,
         rejected_by_reason={k: v for k, v in sorted(counts.rejected.items()) if v},
         blank=counts.blank,
-        outside_window=outside,
+        outside_window=outcomes[OUTSIDE],
         sampled=written.rows,
         sample_rate=settings.sampling.rate,
-        unique_content=len(hashes),
-        duplicate_content=written.rows - len(hashes),
+        unique_content=unique,
+        duplicate_content=written.rows - unique,
         pii_replaced=dict(sorted(pii.items())),
         conversations_path=conversations_path,
         rejects_path=rejects_path,

@@ -106,6 +106,12 @@ class AtomicParquetWriter(_AtomicFile):
             self._writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
             self.rows += len(rows)
 
+    def write_table(self, table: pa.Table) -> None:
+        """Rows already in Arrow (cast to the file's schema: Polars hands over large string types)."""
+        if table.num_rows:
+            self._writer.write_table(table.select(self.schema.names).cast(self.schema))
+            self.rows += table.num_rows
+
     def _flush_format(self) -> None:
         self._writer.close()
 

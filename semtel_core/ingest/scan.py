@@ -11,7 +11,7 @@ from semtel_core.config import InputSettings
 from semtel_core.errors import ReconciliationError
 from semtel_core.ingest.formats import InputFormat
 from semtel_core.ingest.readers import iter_raw_rows
-from semtel_core.ingest.rejects import Reject
+from semtel_core.ingest.rejects import Reject, SourceLocation
 from semtel_core.ingest.sources import expand
 from semtel_core.ingest.validation import RecordValidator
 from semtel_core.schema.conversation import Conversation
@@ -42,7 +42,22 @@ def scan(
 ) -> Iterator[Conversation | Reject]:
     """Yield every row of every input file (see :func:`~semtel_core.ingest.sources.expand`: folders, globs and
     date partitions outside ``window``) as an accepted conversation or a reject; ids are unique across inputs."""
-    validator = RecordValidator(settings)
+    for item, _ in scan_located(inputs, settings, counts, fmt, on_bytes, window):
+        yield item
+
+
+def scan_located(
+    inputs: Sequence[str],
+    settings: InputSettings,
+    counts: ScanCounts,
+    fmt: InputFormat = InputFormat.AUTO,
+    on_bytes: Callable[[int], None] | None = None,
+    window: tuple[datetime, datetime] | None = None,
+    *,
+    unique_ids: bool = True,
+) -> Iterator[tuple[Conversation | Reject, SourceLocation]]:
+    """:func:`scan` with each row's location; ``unique_ids=False`` leaves repeated ids to the caller."""
+    validator = RecordValidator(settings, unique_ids=unique_ids)
     sources = expand(inputs, window)
     counts.files, counts.pruned_files = len(sources.files), len(sources.pruned)
     for path in sources.files:
@@ -63,7 +78,7 @@ def scan(
                 counts.rejected[item.reason.value] += 1
             else:
                 counts.accepted += 1
-            yield item
+            yield item, row.location
 
 
 def reconcile(read: int, accepted: int, rejected: int, *, step: str, **extra: int) -> None:

@@ -93,10 +93,13 @@ def _parse_metadata(value: Any) -> ConversationMetadata:
 
 
 class RecordValidator:
-    """Validates raw conversations of one run; remembers ids so a repeated id is rejected, not duplicated."""
+    """Validates raw conversations of one run; with ``unique_ids`` it remembers ids so a repeated id is rejected,
+    not duplicated. The weekly extract leaves that to the engine (:mod:`semtel_core.ingest.repeats`): a set of
+    every id of the week would grow with it."""
 
-    def __init__(self, settings: InputSettings) -> None:
+    def __init__(self, settings: InputSettings, *, unique_ids: bool = True) -> None:
         self._settings = settings
+        self._unique_ids = unique_ids
         self._seen_ids: set[str] = set()
 
     def validate(
@@ -123,5 +126,6 @@ class RecordValidator:
         except _RowError as err:
             shown_id = cid_str if err.reason is not RejectReason.ID_TOO_LONG else excerpt(cid_str or "")
             return Reject(location, err.reason, err.detail, shown_id, excerpt(raw_text))
-        self._seen_ids.add(cid_str)
+        if self._unique_ids:
+            self._seen_ids.add(cid_str)
         return conversation

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import fsspec
-import pyarrow.parquet as pq
 
 from semtel_core import storage
 from semtel_core.batch.collection import collect
@@ -23,7 +22,7 @@ from semtel_core.batch.submission import submit
 from semtel_core.errors import BatchError
 from semtel_core.llm.sdk import KeyResolver, default_key_resolver
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.shards import add_up, shard_partitions
+from semtel_core.pipeline.shards import add_up, read_partition, shard_partitions
 
 logger = logging.getLogger(__name__)
 BATCH_DIR = "batch"
@@ -60,7 +59,7 @@ def submit_partition(
     settings = run.settings()
     state_dir = batch_state_dir(descriptor)
     reattaching = load_state(state_dir) is not None
-    table = pq.read_table(descriptor["path"])
+    table = read_partition(descriptor["path"])
     classifiers = list(descriptor["classifiers"])
     try:
         state = submit(

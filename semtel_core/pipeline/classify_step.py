@@ -7,12 +7,10 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from semtel_core import storage
 from semtel_core.classify.job import CHECKPOINT_DIR, BucketJob, classify_bucket, results_file
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.shards import add_up, shard_partitions
+from semtel_core.pipeline.shards import add_up, read_partition, shard_partitions
 
 CLASSIFY_DIR = "classify"
 
@@ -37,7 +35,7 @@ def classify_partition_task(
         run_id=run_id,
         strategy=run.strategy,
     )
-    summary = classify_bucket(int(descriptor["index"]), pq.read_table(descriptor["path"]), job)
+    summary = classify_bucket(int(descriptor["index"]), read_partition(descriptor["path"]), job)
     return {**dataclasses.asdict(summary), "results_path": online_results_file(descriptor)}
 
 

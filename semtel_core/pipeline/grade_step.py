@@ -29,7 +29,14 @@ from semtel_core.grader.run import grade_partition
 from semtel_core.pipeline.batch_step import batch_results_file
 from semtel_core.pipeline.classify_step import online_results_file
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.shards import GRADE_DIR, grade_shards, partition_file, read_plan, shard_partitions
+from semtel_core.pipeline.shards import (
+    GRADE_DIR,
+    grade_shards,
+    partition_file,
+    read_partition,
+    read_plan,
+    shard_partitions,
+)
 from semtel_core.pipeline.weekly import week_dir
 from semtel_core.schema.results import RESULT_SCHEMA
 
@@ -125,7 +132,7 @@ def _grade_partition(
 ) -> tuple[str, dict[str, Any], int]:
     """Grade one partition and replace its results file: (file name, grader report, rows)."""
     classifiers = {c for d in plan["online"] + plan["batch"] for c in d["classifiers"]}
-    conversations = pq.read_table(partition_file(week, index))
+    conversations = read_partition(partition_file(week, index))
     rows = _partition_rows(plan, index)
     _check(rows, conversations, classifiers, index)
     signals = _signals(week, index, rows, conversations, settings, run_id)

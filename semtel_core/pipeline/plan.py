@@ -1,6 +1,6 @@
 """Plan a week: split the extract output into partitions sized by a token budget, online and batch work lists.
 
-Partitions are cut over the conversations sorted by (content hash, conversation id), never splitting one content
+The cut (:mod:`~semtel_core.pipeline.partitioning`) streams: it never holds the week. It never splits one content
 across two partitions: the engine asks each distinct content once per partition, so identical conversations must
 meet. The same extract output always gives the same partitions, so a rerun finds each partition's checkpoint and
 its earlier results (and a batch partition re-attaches to its batches).
@@ -14,15 +14,14 @@ from datetime import datetime
 from typing import Any
 
 import fsspec
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from semtel_core import storage
 from semtel_core.extract import CONVERSATIONS_FILE
 from semtel_core.pipeline.params import RunParams
+from semtel_core.pipeline.partitioning import count_bins, cut_partitions, write_partitions
 from semtel_core.pipeline.shards import (
     GRADE_DIR,
+    PARTITION_NAME,
     PLAN_DIR,
     PLAN_FILE,
     grade_shards,
@@ -31,32 +30,9 @@ from semtel_core.pipeline.shards import (
     shard_descriptors,
 )
 from semtel_core.pipeline.weekly import week_dir
-from semtel_core.prompts.tokens import count_tokens
 
+__all__ = ["cut_partitions", "plan_week", "planned_partitions"]
 logger = logging.getLogger(__name__)
-
-
-def _token_counts(table: pa.Table) -> list[int]:
-    return [
-        sum(count_tokens(m["content"] or "") for m in messages)
-        for messages in table.column("messages").to_pylist()
-    ]
-
-
-def cut_partitions(hashes: list[str], tokens: list[int], budget: int) -> list[tuple[int, int]]:
-    """[start, end) row ranges, cut greedily before the row that would take a partition over ``budget`` tokens,
-    except inside a run of equal content hashes (those stay together, even over budget). Rows sorted by hash."""
-    ranges: list[tuple[int, int]] = []
-    start = used = 0
-    for i, (h, t) in enumerate(zip(hashes, tokens, strict=True)):
-        same_content = i > start and hashes[i - 1] == h
-        if i > start and used + t > budget and not same_content:
-            ranges.append((start, i))
-            start, used = i, 0
-        used += t
-    if start < len(hashes):
-        ranges.append((start, len(hashes)))
-    return ranges
 
 
 def _clear_plan(week: str) -> None:
@@ -72,12 +48,12 @@ def planned_partitions(week: str, mode: str) -> list[dict[str, Any]]:
     return descriptors
 
 
-def _descriptor(week: str, index: int, part: pa.Table, tokens: int, classifiers: list[str]) -> dict[str, Any]:
+def _descriptor(week: str, index: int, rows: int, tokens: int, classifiers: list[str]) -> dict[str, Any]:
     return {
         "week_dir": week,
         "index": index,
         "path": partition_file(week, index),
-        "conversations": part.num_rows,
+        "conversations": rows,
         "tokens": tokens,
         "classifiers": classifiers,
     }
@@ -93,42 +69,33 @@ def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> di
     settings = run.settings()
     online, batch = run.split(settings)
     week = week_dir(settings.weekly.output_root, week_start)
-    table = pq.read_table(storage.join(week, "extract", CONVERSATIONS_FILE))
-    table = table.take(
-        pc.sort_indices(table, [("content_hash", "ascending"), ("conversation_id", "ascending")])
-    )
-    tokens = _token_counts(table)
-    ranges = cut_partitions(
-        table.column("content_hash").to_pylist(), tokens, settings.classify.partition_tokens
-    )
+    conversations = storage.join(week, "extract", CONVERSATIONS_FILE)
+    cut = count_bins(conversations, settings.classify.partition_tokens)
     _clear_plan(week)
+    write_partitions(conversations, cut, storage.join(week, PLAN_DIR), PARTITION_NAME)
     online_parts: list[dict[str, Any]] = []
     batch_parts: list[dict[str, Any]] = []
-    for index, (start, end) in enumerate(ranges):
-        part = table.slice(start, end - start)
-        with storage.atomic_open(partition_file(week, index)) as fh:
-            pq.write_table(part, fh, compression="zstd")
-        part_tokens = sum(tokens[start:end])
+    for index, (rows, tokens) in enumerate(zip(cut.rows, cut.tokens, strict=True)):
         if online:
-            online_parts.append(_descriptor(week, index, part, part_tokens, online))
+            online_parts.append(_descriptor(week, index, rows, tokens, online))
         if batch:
-            batch_parts.append(_descriptor(week, index, part, part_tokens, batch))
+            batch_parts.append(_descriptor(week, index, rows, tokens, batch))
     counts = {
         "week_dir": week,
-        "conversations": table.num_rows,
-        "tokens": sum(tokens),
-        "partitions": len(ranges),
+        "conversations": sum(cut.rows),
+        "tokens": sum(cut.tokens),
+        "partitions": cut.partitions,
     }
     full = {**counts, "online": online_parts, "batch": batch_parts}
     storage.write_json(storage.join(week, PLAN_FILE), full)
     cap = settings.classify.max_shards
-    online_shards = shard_descriptors(week, len(ranges), online, "online", cap)
-    batch_shards = shard_descriptors(week, len(ranges), batch, "batch", cap)
+    online_shards = shard_descriptors(week, cut.partitions, online, "online", cap)
+    batch_shards = shard_descriptors(week, cut.partitions, batch, "batch", cap)
     logger.info(
         "week %s: %d conversations in %d partition(s), %d online and %d batch shard(s)",
         week,
-        table.num_rows,
-        len(ranges),
+        counts["conversations"],
+        cut.partitions,
         len(online_shards),
         len(batch_shards),
     )

@@ -11,8 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from semtel_core import storage
+from semtel_core.schema.arrow import CONVERSATION_SCHEMA
 
 PLAN_DIR = "plan"
 PLAN_FILE = "plan.json"
@@ -26,8 +29,17 @@ def read_plan(week: str) -> dict[str, Any]:
     return plan
 
 
+PARTITION_NAME = "part=%05d.parquet"
+
+
 def partition_file(week: str, index: int) -> str:
-    return storage.join(week, PLAN_DIR, f"part={index:05d}.parquet")
+    return storage.join(week, PLAN_DIR, PARTITION_NAME % index)
+
+
+def read_partition(path: str) -> pa.Table:
+    """A plan partition in :data:`CONVERSATION_SCHEMA` (Polars writes it with large string types)."""
+    fs, inner = fsspec.core.url_to_fs(path)
+    return pq.read_table(inner, filesystem=fs, schema=CONVERSATION_SCHEMA, partitioning=None)
 
 
 def shard_descriptors(

@@ -23,7 +23,7 @@ from semtel_core.classify.job import CHECKPOINT_DIR, BucketJob
 from semtel_core.classify.staging import STAGING_DIR, StagedInput, staged_file
 from semtel_core.pipeline.classify_step import CLASSIFY_DIR
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.shards import read_plan
+from semtel_core.pipeline.shards import read_partition, read_plan
 from semtel_core.pipeline.weekly import week_dir
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def _stage(plan: dict[str, Any], output_dir: str) -> StagedInput:
         fs.rm(path, recursive=True)
     rows: dict[int, int] = {}
     for descriptor in plan["online"]:
-        table = pq.read_table(descriptor["path"])
+        table = read_partition(descriptor["path"])
         with storage.atomic_open(staged_file(output_dir, int(descriptor["index"]))) as fh:
             pq.write_table(table, fh)
         rows[int(descriptor["index"])] = table.num_rows

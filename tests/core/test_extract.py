@@ -76,3 +76,45 @@ def test_privacy_can_be_turned_off(source: Path, tmp_path: Path) -> None:
     texts = pq.read_table(s.conversations_path).column("messages").to_pylist()
     assert any("bob@example.org" in m[0]["content"] for m in texts)
     assert s.pii_replaced == {}
+
+
+def test_a_repeated_id_is_rejected_whatever_became_of_its_first_read(tmp_path: Path) -> None:
+    """The engine's id check: the first read wins even when it is outside the week or not sampled; every later
+    read is a duplicate_id reject at its own line, and the buckets still add up."""
+    lines = [
+        _conv("early", "first read, outside the week", ts="2026-10-01T00:00:00Z"),
+        _conv("a", "first a"),
+        _conv("early", "second read, inside the week"),
+        _conv("a", "second a"),
+        _conv("a", "third a", ts="2026-10-20T00:00:00Z"),
+        _conv("b", "only b"),
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    window = (datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 10, 12, tzinfo=UTC))
+    s = extract([str(path)], str(tmp_path / "out"), load_settings(), window=window)
+    assert (s.read, s.accepted, s.rejected, s.outside_window, s.sampled) == (6, 3, 3, 1, 2)
+    assert s.rejected_by_reason == {"duplicate_id": 3}
+    rejects = pq.read_table(s.rejects_path).to_pylist()
+    assert [(r["line"], r["conversation_id"], r["reason"]) for r in rejects] == [
+        (3, "early", "duplicate_id"),
+        (4, "a", "duplicate_id"),
+        (5, "a", "duplicate_id"),
+    ]
+    kept = pq.read_table(s.conversations_path)
+    assert kept.column("conversation_id").to_pylist() == ["a", "b"]
+    assert kept.column("messages").to_pylist()[0][0]["content"] == "first a"
+    assert not list((tmp_path / "out").glob("*staged*")) and not list((tmp_path / "out").glob("ids*"))
+
+
+def test_extract_writes_to_any_fsspec_filesystem(source: Path) -> None:
+    import fsspec
+
+    out = "memory://extract-out"
+    try:
+        s = extract([str(source)], out, load_settings())
+        with fsspec.open(s.conversations_path, "rb") as fh:
+            table = pq.read_table(fh)
+        assert table.num_rows == s.sampled == 204 and s.rejected_by_reason["duplicate_id"] == 1
+    finally:
+        fsspec.filesystem("memory").rm(out, recursive=True)

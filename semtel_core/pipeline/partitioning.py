@@ -1,0 +1,174 @@
+"""Cut a week's conversations into partitions of about ``classify.partition_tokens`` tokens, in two streaming
+passes, so the plan's memory does not grow with the week.
+
+1. Every conversation's tokens are counted (Arrow batches; tiktoken in threads) and added to its *bin*: the top
+   bits of its content hash. Only the per-bin sums stay in memory (at most ``2**MAX_BIN_BITS`` of them).
+2. Bins, in order, are cut greedily into partitions under the budget; each row then goes to its bin's partition
+   (Polars' streaming engine writing one Parquet file per partition).
+
+A content's copies share a hash, hence a bin, hence a partition: the engine asks each distinct content once. The
+same extract output always gives the same partitions (a rerun finds its checkpoints and batches). A bin holds
+about four conversations on average, so a partition overshoots its budget by a few conversations at most; a bin
+over the budget on its own (one content repeated many times) is a partition of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+
+import fsspec
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from semtel_core.errors import ReconciliationError
+from semtel_core.prompts.tokens import count_tokens_batch
+
+MAX_BIN_BITS = 22  # 4 M bins: 64 MB of counters; ~70 conversations a bin at 300 M a week
+MIN_BIN_BITS = 10
+_HASH_BITS = 32  # bins come from the first 8 hex digits of the content hash
+BATCH_ROWS = 8192
+
+
+@dataclass(frozen=True)
+class Partitioning:
+    """Where each bin goes, and each partition's size."""
+
+    bits: int
+    bins: np.ndarray  # non-empty bins, ascending
+    part_of_bin: np.ndarray  # partition index of each of ``bins``
+    rows: list[int]  # per partition
+    tokens: list[int]  # per partition
+
+    @property
+    def partitions(self) -> int:
+        return len(self.rows)
+
+
+def bin_bits(rows: int) -> int:
+    """About four conversations a bin, within [MIN_BIN_BITS, MAX_BIN_BITS]."""
+    return min(MAX_BIN_BITS, max(MIN_BIN_BITS, (max(rows, 1) // 4).bit_length()))
+
+
+def _bin_expr(bits: int) -> pl.Expr:
+    return pl.col("content_hash").str.slice(0, 8).str.to_integer(base=16) // (1 << (_HASH_BITS - bits))
+
+
+def conversation_tokens(messages: pa.ListArray | pa.ChunkedArray) -> np.ndarray:
+    """Tokens of every conversation's message contents (the count the plan has always used)."""
+    if isinstance(messages, pa.ChunkedArray):
+        messages = messages.combine_chunks()
+    contents = pc.list_flatten(messages).field("content").fill_null("").to_pylist()
+    parents = pc.list_parent_indices(messages).to_numpy()
+    per_message = np.asarray(count_tokens_batch(contents), dtype=np.int64)
+    return np.bincount(parents, weights=per_message, minlength=len(messages)).astype(np.int64)
+
+
+def cut_partitions(hashes: list[str], tokens: list[int], budget: int) -> list[tuple[int, int]]:
+    """[start, end) ranges, cut greedily before the item that would take a partition over ``budget`` tokens,
+    except inside a run of equal keys (those stay together, even over budget). Items sorted by key."""
+    ranges: list[tuple[int, int]] = []
+    start = used = 0
+    for i, (h, t) in enumerate(zip(hashes, tokens, strict=True)):
+        same_content = i > start and hashes[i - 1] == h
+        if i > start and used + t > budget and not same_content:
+            ranges.append((start, i))
+            start, used = i, 0
+        used += t
+    if start < len(hashes):
+        ranges.append((start, len(hashes)))
+    return ranges
+
+
+def count_bins(path: str, budget: int) -> Partitioning:
+    """Pass 1: tokens and rows per bin of the Parquet file at ``path``, cut into partitions of ``budget``."""
+    fs, inner = fsspec.core.url_to_fs(path)
+    with fs.open(inner, "rb") as fh:
+        source = pq.ParquetFile(fh)
+        bits = bin_bits(source.metadata.num_rows)
+        tokens = np.zeros(1 << bits, dtype=np.int64)
+        rows = np.zeros(1 << bits, dtype=np.int64)
+        for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=["content_hash", "messages"]):
+            bins = _bins_of(batch, bits)
+            np.add.at(tokens, bins, conversation_tokens(batch.column("messages")))
+            np.add.at(rows, bins, 1)
+    used = np.flatnonzero(rows)
+    ranges = cut_partitions(used.tolist(), tokens[used].tolist(), budget)
+    part_of_bin = np.empty(len(used), dtype=np.int64)
+    for index, (start, end) in enumerate(ranges):
+        part_of_bin[start:end] = index
+    return Partitioning(
+        bits=bits,
+        bins=used,
+        part_of_bin=part_of_bin,
+        rows=[int(rows[used[s:e]].sum()) for s, e in ranges],
+        tokens=[int(tokens[used[s:e]].sum()) for s, e in ranges],
+    )
+
+
+def _bins_of(batch: pa.RecordBatch, bits: int) -> np.ndarray:
+    frame = pl.from_arrow(batch.select(["content_hash"]))
+    assert isinstance(frame, pl.DataFrame)
+    return frame.select(_bin_expr(bits)).to_series().to_numpy()
+
+
+def write_partitions(path: str, plan: Partitioning, out_dir: str, file_name: str) -> None:
+    """Pass 2: every row of ``path`` into ``<out_dir>/<file_name % index>``, one file per partition, streaming.
+    Off the local disk the files are written to a local folder first, then copied."""
+    fs, inner = fsspec.core.url_to_fs(out_dir)
+    local = _is_local(out_dir)
+    target = inner if local else tempfile.mkdtemp(prefix="semtel-plan-")
+    try:
+        os.makedirs(target, exist_ok=True)
+        lookup = pl.DataFrame({"_bin": plan.bins, "_part": plan.part_of_bin})
+        source = pl.scan_parquet(path) if _is_local(path) else pl.scan_pyarrow_dataset(_dataset(path))
+        frame = source.with_columns(_bin=_bin_expr(plan.bits)).join(
+            lookup.lazy(), on="_bin", how="left", maintain_order="left"
+        )
+
+        def file_of(args: pl.FileProviderArgs) -> str:
+            index = int(args.partition_keys["_part"][0])
+            return os.path.join(target, file_name % index)
+
+        frame.drop("_bin").sink_parquet(
+            pl.PartitionBy(
+                target,
+                key="_part",
+                include_key=False,
+                file_path_provider=file_of,
+                approximate_bytes_per_file=None,
+            ),
+            compression="zstd",
+            maintain_order=True,
+        )
+        written = sorted(n for n in os.listdir(target) if n.endswith(".parquet"))
+        expected = sorted(file_name % i for i in range(plan.partitions))
+        if written != expected:
+            raise ReconciliationError(
+                f"plan: wrote {len(written)} partition file(s), expected {len(expected)}",
+                step="plan",
+                written=len(written),
+                expected=len(expected),
+            )
+        if not local:
+            fs.put(target.rstrip("/") + "/", inner, recursive=True)
+    finally:
+        if not local:
+            shutil.rmtree(target, ignore_errors=True)
+
+
+def _is_local(path: str) -> bool:
+    fs, _ = fsspec.core.url_to_fs(path)
+    return "file" in fs.protocol or "local" in fs.protocol
+
+
+def _dataset(path: str) -> object:
+    import pyarrow.dataset as ds
+
+    fs, inner = fsspec.core.url_to_fs(path)
+    return ds.dataset(inner, filesystem=fs, format="parquet")
