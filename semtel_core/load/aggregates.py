@@ -37,13 +37,14 @@ def label_or_status() -> pl.Expr:
     )
 
 
-def weekly_aggregates(results: pa.Table, week_start: date) -> list[WeeklyAggregate]:
-    frame = pl.from_arrow(results)
-    assert isinstance(frame, pl.DataFrame)
-    if frame.is_empty():
-        return []
+def weekly_aggregates(results: pa.Table | pl.LazyFrame, week_start: date) -> list[WeeklyAggregate]:
+    """One pass, streaming when ``results`` is lazy: only the (classifier, label) groups are held."""
+    if isinstance(results, pa.Table):
+        frame = pl.from_arrow(results)
+        assert isinstance(frame, pl.DataFrame)
+        results = frame.lazy()
     grouped = (
-        frame.with_columns(label_or_status().alias("bucket_label"))
+        results.with_columns(label_or_status().alias("bucket_label"))
         .group_by("classifier", "bucket_label")
         .agg(
             pl.len().alias("count"),
@@ -51,6 +52,7 @@ def weekly_aggregates(results: pa.Table, week_start: date) -> list[WeeklyAggrega
             pl.col("completion_tokens").sum().alias("completion_tokens"),
             pl.col("cost_usd").sum().alias("cost_usd"),
         )
+        .collect(engine="streaming")
         .with_columns((pl.col("count") / pl.col("count").sum().over("classifier")).alias("share"))
         .sort("classifier", "bucket_label")
     )

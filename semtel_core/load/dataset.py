@@ -24,13 +24,15 @@ import shutil
 import uuid
 from datetime import date
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from semtel_core import storage
-from semtel_core.errors import ReconciliationError
-from semtel_core.load.reading import arrow_fs
+from semtel_core.errors import InputFileError, ReconciliationError
+from semtel_core.load.reading import ResultRows, arrow_fs
+from semtel_core.schema.results import RESULT_SCHEMA
 
 log = logging.getLogger(__name__)
 
@@ -41,27 +43,48 @@ def week_partition(dataset_root: str, week_start: date) -> str:
     return storage.join(dataset_root, f"week={week_start.isoformat()}")
 
 
-def _check_unique(table: pa.Table) -> None:
-    pairs = table.group_by(["classifier", "conversation_id"]).aggregate([([], "count_all")])
-    dupes = pairs.filter(pc.greater(pairs["count_all"], 1))
-    if dupes.num_rows:
+def _check_unique(rows: pl.LazyFrame) -> None:
+    """Streaming (Polars): only the repeated pairs are ever collected."""
+    dupes = (
+        rows.group_by("classifier", "conversation_id")
+        .agg(pl.len().alias("rows"))
+        .filter(pl.col("rows") > 1)
+        .sort("classifier", "conversation_id")
+        .collect(engine="streaming")
+    )
+    if dupes.height:
         raise ReconciliationError(
-            f"{dupes.num_rows} (classifier, conversation) pairs have more than one result row; refusing to load",
-            duplicated_pairs=dupes.num_rows,
-            examples=dupes.slice(0, 5).select(["classifier", "conversation_id"]).to_pylist(),
+            f"{dupes.height} (classifier, conversation) pairs have more than one result row; refusing to load",
+            duplicated_pairs=dupes.height,
+            examples=dupes.head(5).select("classifier", "conversation_id").to_dicts(),
         )
 
 
-def _with_week(table: pa.Table, week_start: date) -> pa.Table:
-    week = pa.array([week_start.isoformat()] * table.num_rows, pa.string())
-    return table.append_column("week", week)
+def _with_week(rows: ds.Dataset, week_start: date) -> ds.Scanner:
+    """The rows in :data:`RESULT_SCHEMA` types plus the ``week`` column, read batch by batch."""
+    columns = {f.name: ds.field(f.name).cast(f.type) for f in RESULT_SCHEMA}
+    columns["week"] = pc.scalar(week_start.isoformat())
+    try:
+        return rows.scanner(columns=columns)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputFileError(f"result rows do not match the result schema: {exc}") from None
 
 
-def _stage(table: pa.Table, staging: str, week_start: date, max_rows_per_file: int) -> list[str]:
+def _stage(rows: ds.Dataset, staging: str, week_start: date, max_rows_per_file: int) -> list[str]:
     afs, inner, _ = arrow_fs(staging)
     written: list[str] = []
+    try:
+        _write(rows, week_start, afs, inner, max_rows_per_file, written)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputFileError(f"result rows do not match the result schema: {exc}") from None
+    return written
+
+
+def _write(
+    rows: ds.Dataset, week_start: date, afs: object, inner: str, max_rows_per_file: int, written: list[str]
+) -> None:
     ds.write_dataset(
-        _with_week(table, week_start),
+        _with_week(rows, week_start),
         inner,
         filesystem=afs,
         format="parquet",
@@ -75,7 +98,6 @@ def _stage(table: pa.Table, staging: str, week_start: date, max_rows_per_file: i
         file_visitor=lambda f: written.append(f.path),
         file_options=ds.ParquetFileFormat().make_write_options(compression="zstd"),
     )
-    return written
 
 
 def _is_local(fs: object) -> bool:
@@ -124,15 +146,15 @@ def _swap_local(staged: str, target: str, attempts: int = 20) -> None:
 
 
 def replace_week(
-    table: pa.Table, dataset_root: str, week_start: date, *, max_rows_per_file: int = 1_000_000
+    rows: ResultRows, dataset_root: str, week_start: date, *, max_rows_per_file: int = 1_000_000
 ) -> list[str]:
-    """Replace ``week=<week_start>`` of the dataset with ``table``'s rows; returns the final file paths."""
-    _check_unique(table)
+    """Replace ``week=<week_start>`` of the dataset with ``rows`` (streamed); returns the final file paths."""
+    _check_unique(rows.lazy)
     staging = storage.join(dataset_root, f"{STAGING_PREFIX}{uuid.uuid4().hex}")
     _, staging_inner, fs = arrow_fs(staging)
     target = week_partition(dataset_root, week_start)
     try:
-        staged_files = _stage(table, staging, week_start, max_rows_per_file)
+        staged_files = _stage(rows.dataset, staging, week_start, max_rows_per_file)
         fs.makedirs(staging_inner, exist_ok=True)  # an empty week stages no files
         staged_week = week_partition(staging, week_start)
         _, staged_week_inner, _ = arrow_fs(staged_week)
@@ -144,5 +166,5 @@ def replace_week(
     _, target_inner, _ = arrow_fs(target)
     _, staged_week_inner, _ = arrow_fs(week_partition(staging, week_start))
     final = [target_inner + f.removeprefix(staged_week_inner) for f in staged_files]
-    log.info("replaced %s: %d rows in %d files", target, table.num_rows, len(final))
+    log.info("replaced %s: %d files", target, len(final))
     return final

@@ -7,9 +7,11 @@ file, cast to :data:`RESULT_SCHEMA` so a column of the wrong type fails here and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import fsspec
+import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.json as pa_json
@@ -17,6 +19,8 @@ from pyarrow.fs import FSSpecHandler, PyFileSystem
 
 from semtel_core.errors import InputFileError
 from semtel_core.schema.results import RESULT_SCHEMA
+
+_POLARS_SCHEMA = pl.Schema(pl.from_arrow(RESULT_SCHEMA.empty_table()).schema)  # type: ignore[union-attr]
 
 
 def arrow_fs(path: str) -> tuple[PyFileSystem, str, Any]:
@@ -47,6 +51,27 @@ def conform(table: pa.Table, path: str) -> pa.Table:
         raise InputFileError(f"{path}: result columns have the wrong types: {exc}", path=path) from None
 
 
+def results_dataset(path: str) -> ds.Dataset:
+    """The Parquet result files under ``path`` as a dataset: schemas and file list, no rows read."""
+    afs, inner, fs = arrow_fs(path)
+    if not fs.exists(inner):
+        raise InputFileError(f"results not found: {path}", path=path)
+    try:
+        return ds.dataset(inner, filesystem=afs, format="parquet", partitioning=None)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputFileError(f"cannot read result rows from {path}: {exc}", path=path) from None
+
+
+def scan_results(path: str) -> pl.LazyFrame:
+    """The result rows under ``path`` as a lazy Polars frame that its streaming engine reads batch by batch
+    (local files), or through pyarrow (any other fsspec filesystem)."""
+    dataset = results_dataset(path)
+    fs, _ = fsspec.core.url_to_fs(path)
+    if "file" in fs.protocol or "local" in fs.protocol:
+        return pl.scan_parquet(list(dataset.files)) if dataset.files else pl.LazyFrame(schema=_POLARS_SCHEMA)
+    return pl.scan_pyarrow_dataset(dataset)
+
+
 def read_results(path: str) -> pa.Table:
     """All result rows under ``path`` (Parquet file or folder, or one JSONL file) as a :data:`RESULT_SCHEMA` table."""
     try:
@@ -54,3 +79,21 @@ def read_results(path: str) -> pa.Table:
     except (OSError, pa.ArrowInvalid) as exc:
         raise InputFileError(f"cannot read result rows from {path}: {exc}", path=path) from None
     return conform(table, path)
+
+
+@dataclass(frozen=True)
+class ResultRows:
+    """A run's result rows, never read whole: ``dataset`` for pyarrow's streaming writer, ``lazy`` for Polars'
+    streaming engine. A JSONL file (small, written by people) is read into memory."""
+
+    dataset: ds.Dataset
+    lazy: pl.LazyFrame
+
+
+def open_results(path: str) -> ResultRows:
+    if path.endswith((".jsonl", ".json")):
+        table = read_results(path)
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        return ResultRows(ds.dataset(table), frame.lazy())
+    return ResultRows(results_dataset(path), scan_results(path))

@@ -11,7 +11,7 @@ from semtel_core.config import Settings
 from semtel_core.load.aggregates import weekly_aggregates
 from semtel_core.load.dataset import replace_week, week_partition
 from semtel_core.load.postgres import upsert_aggregates
-from semtel_core.load.reading import read_results
+from semtel_core.load.reading import open_results
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +47,9 @@ def load_week(
     Idempotent: a rerun replaces."""
     week = _as_date(week_start)
     dataset_root = dataset_root or dataset_root_of(settings)
-    table = read_results(results_path)
-    files = replace_week(table, dataset_root, week, max_rows_per_file=settings.load.max_rows_per_file)
-    aggregates = weekly_aggregates(table, week)
+    rows = open_results(results_path)
+    files = replace_week(rows, dataset_root, week, max_rows_per_file=settings.load.max_rows_per_file)
+    aggregates = weekly_aggregates(rows.lazy, week)
     per_classifier: dict[str, int] = {}
     for agg in aggregates:
         per_classifier[agg.classifier] = per_classifier.get(agg.classifier, 0) + agg.count
@@ -68,7 +68,7 @@ def load_week(
         )
     return LoadSummary(
         week=week,
-        rows=table.num_rows,
+        rows=sum(per_classifier.values()),
         rows_per_classifier=per_classifier,
         partition=week_partition(dataset_root, week),
         files=files,

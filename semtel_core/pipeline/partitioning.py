@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import fsspec
@@ -69,7 +70,7 @@ def conversation_tokens(messages: pa.ListArray | pa.ChunkedArray) -> np.ndarray:
     return np.bincount(parents, weights=per_message, minlength=len(messages)).astype(np.int64)
 
 
-def cut_partitions(hashes: list[str], tokens: list[int], budget: int) -> list[tuple[int, int]]:
+def cut_partitions(hashes: Sequence[object], tokens: Sequence[int], budget: int) -> list[tuple[int, int]]:
     """[start, end) ranges, cut greedily before the item that would take a partition over ``budget`` tokens,
     except inside a run of equal keys (those stay together, even over budget). Items sorted by key."""
     ranges: list[tuple[int, int]] = []

@@ -56,6 +56,8 @@ class ClassifierStatistics(BaseModel):
     labelled_without_label: int
     graded: int
     flip_rate: float
+    null_required: int = 0  # rows missing a run id, conversation id, content hash or timestamp
+    negative_values: int = 0  # rows with negative tokens, cost or attempts
     label_distribution: dict[str, float]
     jsd_previous: float | None = None
     # chi-square test that this week's and last week's labels share one distribution

@@ -14,30 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from semtel_core.quality.report import ClassifierStatistics
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-UNLABELLED = ("invalid", "error")
-LABELLED = ("ok", "repaired")
-
-
-def label_counts(frame: pd.DataFrame) -> dict[str, int]:
-    """Rows of each label among the rows that have one, labels sorted."""
-    return {str(k): int(v) for k, v in sorted(frame["label"].dropna().value_counts().items())}
 
 
 def shares(counts: Mapping[str, int]) -> dict[str, float]:
     total = sum(counts.values())
     return {k: v / total for k, v in counts.items()} if total else {}
-
-
-def label_distribution(frame: pd.DataFrame) -> dict[str, float]:
-    """Share of each label among the rows that have one, labels sorted."""
-    return shares(label_counts(frame))
 
 
 def homogeneity_p_value(a: Mapping[str, int], b: Mapping[str, int]) -> float | None:
@@ -71,36 +54,30 @@ def js_divergence(p: Mapping[str, float], q: Mapping[str, float]) -> float | Non
 
 
 def classifier_statistics(
-    frame: pd.DataFrame,
     classifier: str,
+    figures: Mapping[str, int] | None,
+    counts: Mapping[str, int],
     expected_rows: int,
     previous: Mapping[str, int] | None,
 ) -> ClassifierStatistics:
-    """The figures of one classifier's rows (``frame`` already filtered to it); ``previous``: last week's
-    label counts."""
-    rows = len(frame)
-    status = frame["status"]
-    graded = int(frame["grader_verdict"].notna().sum())
-    flipped = int(frame["flipped"].fillna(False).astype(bool).sum())
-    counts = label_counts(frame)
+    """The figures of one classifier: ``figures`` its row of :class:`~semtel_core.quality.week_counts.WeekCounts`
+    (None: no rows), ``counts`` its label counts, ``previous`` last week's label counts."""
+    f = dict(figures or {})
+    rows = int(f.get("rows", 0))
+    graded = int(f.get("graded", 0))
     distribution = shares(counts)
     return ClassifierStatistics(
         classifier=classifier,
         rows=rows,
-        distinct_conversations=int(frame["conversation_id"].nunique()),
+        distinct_conversations=int(f.get("distinct_conversations", 0)),
         expected_rows=expected_rows,
-        unlabelled_rate=float(status.isin(UNLABELLED).sum()) / rows if rows else 0.0,
-        labelled_without_label=int((status.isin(LABELLED) & frame["label"].isna()).sum()),
+        unlabelled_rate=int(f.get("unlabelled", 0)) / rows if rows else 0.0,
+        labelled_without_label=int(f.get("labelled_without_label", 0)),
         graded=graded,
-        flip_rate=flipped / graded if graded else 0.0,
+        flip_rate=int(f.get("flipped", 0)) / graded if graded else 0.0,
+        null_required=int(f.get("null_required", 0)),
+        negative_values=int(f.get("negative_values", 0)),
         label_distribution=distribution,
         jsd_previous=js_divergence(distribution, shares(previous)) if previous is not None else None,
         shift_p_value=homogeneity_p_value(counts, previous) if previous is not None else None,
     )
-
-
-def previous_counts(frame: pd.DataFrame | None) -> dict[str, dict[str, int]]:
-    """Label counts per classifier of the previous week's results (empty when there is none)."""
-    if frame is None:
-        return {}
-    return {str(name): label_counts(group) for name, group in frame.groupby("classifier", sort=True)}

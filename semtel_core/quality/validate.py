@@ -1,4 +1,5 @@
-"""``validate_week``: the data-quality gate of a weekly run, on the week's result rows (``RESULT_SCHEMA``)."""
+"""``validate_week``: the data-quality gate of a weekly run, on the week's result rows (``RESULT_SCHEMA``), counted
+in one streaming pass (:mod:`~semtel_core.quality.week_counts`)."""
 
 from __future__ import annotations
 
@@ -13,27 +14,18 @@ from semtel_core import storage
 from semtel_core.config import Settings
 from semtel_core.errors import DataQualityError, InputFileError
 from semtel_core.extract import ExtractSummary
+from semtel_core.load.reading import results_dataset
 from semtel_core.prompts.registry import ClassifierRegistry
 from semtel_core.quality import gx_runner, suites
 from semtel_core.quality.report import ClassifierStatistics, ExpectationOutcome, QualityReport
-from semtel_core.quality.statistics import classifier_statistics, previous_counts
+from semtel_core.quality.statistics import classifier_statistics
+from semtel_core.quality.week_counts import WeekCounts, count_week
 from semtel_core.schema.results import RESULT_SCHEMA
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pyarrow as pa
 
 log = logging.getLogger(__name__)
-
-
-def _read_table(path: str) -> pa.Table:
-    """A Parquet file or a folder of Parquet files (e.g. ``results/bucket=*.parquet``), local or any fsspec URI."""
-    import pyarrow.parquet as pq
-
-    fs, inner = fsspec.core.url_to_fs(path)
-    if not fs.exists(inner):
-        raise InputFileError(f"results not found: {path}", path=path)
-    return pq.read_table(inner, filesystem=fs, partitioning=None)
 
 
 def _read_extract_summary(path: str) -> ExtractSummary:
@@ -44,36 +36,47 @@ def _read_extract_summary(path: str) -> ExtractSummary:
         raise InputFileError(f"cannot read extract summary {path}: {exc}", path=path) from None
 
 
-def _arrow_schema_outcome(table: pa.Table) -> ExpectationOutcome:
-    """Column types are lost on the way to pandas, so they are compared here, on the Arrow schema."""
+def _arrow_schema_outcome(results_path: str) -> ExpectationOutcome:
+    """Column names, order and types of every result file, from the files' schemas (no row is read)."""
+    import pyarrow.parquet as pq
+
+    dataset = results_dataset(results_path)
     expected = {f.name: str(f.type) for f in RESULT_SCHEMA}
-    found = {f.name: str(f.type) for f in table.schema}
-    wrong = {k: {"expected": v, "found": found.get(k)} for k, v in expected.items() if found.get(k) != v}
+    wrong: dict[str, dict[str, str | None]] = {}
+    unexpected: set[str] = set()
+    in_order = True
+    for file in dataset.files:
+        schema = pq.read_schema(file, filesystem=dataset.filesystem)
+        found = {f.name: str(f.type) for f in schema}
+        wrong.update(
+            {k: {"expected": v, "found": found.get(k)} for k, v in expected.items() if found.get(k) != v}
+        )
+        unexpected |= set(found) - set(expected)
+        in_order &= schema.names == RESULT_SCHEMA.names
     return ExpectationOutcome(
         expectation="expect_arrow_schema_to_equal_result_schema",
         suite="results",
-        success=not wrong and set(found) == set(expected),
+        success=not wrong and not unexpected and in_order,
         expected={"schema": expected},
-        observed={"mismatched": wrong, "unexpected_columns": sorted(set(found) - set(expected))},
+        observed={"mismatched": wrong, "unexpected_columns": sorted(unexpected), "in_order": in_order},
     )
 
 
 def _statistics(
-    frame: pd.DataFrame,
-    names: Sequence[str],
-    expected_rows: int,
-    previous: pd.DataFrame | None,
+    week: WeekCounts, names: Sequence[str], expected_rows: int, previous: WeekCounts | None
 ) -> list[ClassifierStatistics]:
-    before = previous_counts(previous)
-    present = [str(n) for n in frame["classifier"].dropna().unique() if n not in names]
+    counts = week.label_counts()
+    before = previous.label_counts() if previous is not None else {}
+    present = [n for n in week.classifiers() if n not in names]
     return [
         classifier_statistics(
-            frame[frame["classifier"] == name],
             name,
+            week.row(name),
+            counts.get(name, {}),
             expected_rows,
-            before.get(name) if previous is not None else None,
+            before.get(name, {}) if previous is not None else None,
         )
-        for name in [*names, *sorted(present)]
+        for name in [*names, *present]
     ]
 
 
@@ -104,7 +107,7 @@ def _drift_warnings(
 
 
 def _run_suites(
-    frame: pd.DataFrame,
+    combinations: pd.DataFrame,
     stats: Sequence[ClassifierStatistics],
     extract: ExtractSummary,
     labels: dict[str, tuple[str, ...]],
@@ -120,7 +123,7 @@ def _run_suites(
         [{"read": extract.read, "accepted_plus_rejected": extract.accepted + extract.rejected}]
     )
     return [
-        *gx_runner.run_suite(context, "results", frame, suites.result_row_expectations(labels)),
+        *gx_runner.run_suite(context, "results", combinations, suites.result_row_expectations(labels)),
         *gx_runner.run_suite(
             context,
             "classifiers",
@@ -149,16 +152,17 @@ def validate_week(
     names = list(classifiers or settings.classifiers)
     registry = ClassifierRegistry.from_settings(settings)
     labels = {c.name: c.labels for c in registry.select(names)}
-    table = _read_table(results_path)
-    frame = table.to_pandas()
-    previous = _read_table(previous_results_path).to_pandas() if previous_results_path else None
+    schema = _arrow_schema_outcome(results_path)
+    week = count_week(results_path)
+    previous = count_week(previous_results_path) if previous_results_path else None
     extract = _read_extract_summary(extract_summary_path)
-    stats = _statistics(frame, names, extract.sampled, previous)
-    outcomes = [_arrow_schema_outcome(table), *_run_suites(frame, stats, extract, labels, settings)]
+    stats = _statistics(week, names, extract.sampled, previous)
+    combinations = week.combinations.to_pandas()
+    outcomes = [schema, *_run_suites(combinations, stats, extract, labels, settings)]
     report = QualityReport(
         success=all(o.success for o in outcomes),
         results_path=results_path,
-        rows=len(frame),
+        rows=int(week.per_classifier["rows"].sum()),
         extract={
             "read": extract.read,
             "accepted": extract.accepted,

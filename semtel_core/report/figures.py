@@ -1,5 +1,8 @@
 """The figures of the weekly report, computed from result rows with Polars; no HTML here.
 
+Every figure is a small aggregate collected by Polars' streaming engine from a lazy frame of the rows
+(:func:`semtel_core.load.reading.scan_results`), so the report never holds the week's row table.
+
 Small-cell suppression (as in Anthropic's Clio): any cell counting fewer than ``k`` conversations is withheld
 (``count=None``), its share and week-over-week change too. When exactly one label of a distribution is withheld
 the next-smallest is withheld as well, so the first cannot be recovered as total minus the others.
@@ -63,19 +66,28 @@ class Rates(BaseModel):
     flip_rate: float | None  # flipped / graded; None when nothing was graded
 
 
+Rows = pl.DataFrame | pl.LazyFrame
+
+
 def frame_of(table: pa.Table) -> pl.DataFrame:
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return frame
 
 
-def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.filter(pl.col("status").is_in(LABELLED_STATUSES) & pl.col("label").is_not_null())
+def _collect(query: pl.LazyFrame) -> pl.DataFrame:
+    return query.collect(engine="streaming")
 
 
-def _counts(frame: pl.DataFrame, classifier: str) -> dict[str, int]:
+def _labelled(frame: Rows) -> pl.LazyFrame:
+    return frame.lazy().filter(pl.col("status").is_in(LABELLED_STATUSES) & pl.col("label").is_not_null())
+
+
+def _counts(frame: Rows, classifier: str) -> dict[str, int]:
     mine = _labelled(frame).filter(pl.col("classifier") == classifier)
-    return {str(r["label"]): int(r["len"]) for r in mine.group_by("label").len().iter_rows(named=True)}
+    return {
+        str(r["label"]): int(r["len"]) for r in _collect(mine.group_by("label").len()).iter_rows(named=True)
+    }
 
 
 def _withheld(counts: dict[str, int], k: int) -> set[str]:
@@ -102,7 +114,7 @@ def _shares(counts: dict[str, int]) -> dict[str, float]:
     return {label: n / total for label, n in counts.items()} if total else {}
 
 
-def distribution(frame: pl.DataFrame, previous: pl.DataFrame | None, classifier: str, k: int) -> Distribution:
+def distribution(frame: Rows, previous: Rows | None, classifier: str, k: int) -> Distribution:
     counts = _counts(frame, classifier)
     shares = _shares(counts)
     prev_counts = _counts(previous, classifier) if previous is not None else {}
@@ -127,11 +139,11 @@ def distribution(frame: pl.DataFrame, previous: pl.DataFrame | None, classifier:
     )
 
 
-def cross_tab(frame: pl.DataFrame, rows_classifier: str, cols_classifier: str, k: int) -> CrossTab | None:
+def cross_tab(frame: Rows, rows_classifier: str, cols_classifier: str, k: int) -> CrossTab | None:
     labelled = _labelled(frame).select("conversation_id", "classifier", "label")
     left = labelled.filter(pl.col("classifier") == rows_classifier).select("conversation_id", r="label")
     right = labelled.filter(pl.col("classifier") == cols_classifier).select("conversation_id", c="label")
-    pairs = left.join(right, on="conversation_id").group_by("r", "c").len()
+    pairs = _collect(left.join(right, on="conversation_id").group_by("r", "c").len())
     if pairs.is_empty():
         return None
     counts = {(str(r["r"]), str(r["c"])): int(r["len"]) for r in pairs.iter_rows(named=True)}
@@ -149,7 +161,7 @@ def cross_tab(frame: pl.DataFrame, rows_classifier: str, cols_classifier: str, k
     )
 
 
-def cost_rows(frame: pl.DataFrame, k: int) -> list[CostRow]:
+def cost_rows(frame: Rows, k: int) -> list[CostRow]:
     mode = (
         pl.when(pl.col("strategy") == "batch")
         .then(pl.lit("batch"))
@@ -157,8 +169,9 @@ def cost_rows(frame: pl.DataFrame, k: int) -> list[CostRow]:
         .then(pl.lit("embedding"))
         .otherwise(pl.lit("online"))
     )
-    grouped = (
-        frame.with_columns(mode.alias("mode"))
+    grouped = _collect(
+        frame.lazy()
+        .with_columns(mode.alias("mode"))
         .group_by("classifier", "mode")
         .agg(
             pl.len().alias("rows"),
@@ -181,9 +194,10 @@ def cost_rows(frame: pl.DataFrame, k: int) -> list[CostRow]:
     ]
 
 
-def rates(frame: pl.DataFrame) -> list[Rates]:
-    grouped = (
-        frame.group_by("classifier")
+def rates(frame: Rows) -> list[Rates]:
+    grouped = _collect(
+        frame.lazy()
+        .group_by("classifier")
         .agg(
             pl.len().alias("rows"),
             *[(pl.col("status") == s).mean().alias(s) for s in ("ok", "repaired", "invalid", "error")],
@@ -205,3 +219,35 @@ def rates(frame: pl.DataFrame) -> list[Rates]:
         )
         for r in grouped.iter_rows(named=True)
     ]
+
+
+class Totals(BaseModel):
+    classifiers: list[str]
+    conversations: int
+    rows: int
+    tokens: int
+    cost_usd: float
+
+
+def totals(frame: Rows) -> Totals:
+    lazy = frame.lazy()
+    names, sums = pl.collect_all(
+        [
+            lazy.select(pl.col("classifier").drop_nulls().unique()),
+            lazy.select(
+                pl.col("conversation_id").n_unique().alias("conversations"),
+                pl.len().alias("rows"),
+                (pl.col("prompt_tokens").sum() + pl.col("completion_tokens").sum()).alias("tokens"),
+                pl.col("cost_usd").sum().alias("cost_usd"),
+            ),
+        ],
+        engine="streaming",
+    )
+    row = sums.row(0, named=True)
+    return Totals(
+        classifiers=sorted(names["classifier"].to_list()),
+        conversations=int(row["conversations"]),
+        rows=int(row["rows"]),
+        tokens=int(row["tokens"] or 0),
+        cost_usd=float(row["cost_usd"] or 0.0),
+    )

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import polars as pl
 from pydantic import BaseModel
 
 from semtel_core import storage
 from semtel_core.config import Settings
-from semtel_core.load.reading import read_results
+from semtel_core.load.reading import open_results
 from semtel_core.report import figures
 from semtel_core.report.charts import distribution_svg, share_bar_svg
 from semtel_core.report.template import STYLE, TEMPLATE
@@ -59,10 +58,11 @@ def _cost_split(costs: list[figures.CostRow]) -> list[tuple[str, float]]:
 
 
 def _context(
-    frame: pl.DataFrame, previous: pl.DataFrame | None, settings: Settings, week: date | None
+    frame: figures.Rows, previous: figures.Rows | None, settings: Settings, week: date | None
 ) -> dict[str, Any]:
     k = settings.report.min_cell_size
-    classifiers = sorted(frame["classifier"].unique().to_list())
+    sums = figures.totals(frame)
+    classifiers = sums.classifiers
     dists = [figures.distribution(frame, previous, name, k) for name in classifiers]
     tabs = [figures.cross_tab(frame, a, b, k) for a, b in figures.CROSS_TABS if {a, b} <= set(classifiers)]
     costs = figures.cost_rows(frame, k)
@@ -76,13 +76,11 @@ def _context(
         "previous_week": (week - timedelta(days=7) if week else "the previous results")
         if previous is not None
         else None,
-        "conversations": frame["conversation_id"].n_unique(),
-        "rows": frame.height,
+        "conversations": sums.conversations,
+        "rows": sums.rows,
         "classifiers": classifiers,
-        "total_tokens": int(
-            frame.select(pl.col("prompt_tokens", "completion_tokens").sum()).sum_horizontal()[0]
-        ),
-        "total_cost": float(frame["cost_usd"].sum()),
+        "total_tokens": sums.tokens,
+        "total_cost": sums.cost_usd,
         "distributions": dists,
         "charts": {d.classifier: distribution_svg(d, k) for d in dists},
         "crosstabs": [t for t in tabs if t is not None],
@@ -109,8 +107,8 @@ def render_report(
     any mapping/model with ``success``, ``warnings``, ``failed_expectations`` and ``statistics`` keys (all
     optional). ``week`` defaults to the Monday of the earliest ``created_at``.
     """
-    frame = figures.frame_of(read_results(str(results_path)))
-    previous = figures.frame_of(read_results(str(previous_results_path))) if previous_results_path else None
+    frame = open_results(str(results_path)).lazy
+    previous = open_results(str(previous_results_path)).lazy if previous_results_path else None
     context = _context(frame, previous, settings, week)
     context["extract"] = _as_dict(extract_summary)
     quality = _as_dict(quality_report)
@@ -121,6 +119,9 @@ def render_report(
     with storage.atomic_open(str(out_html)) as fh:
         fh.write(html.encode("utf-8"))
     log.info(
-        "report written to %s (%d classifiers, %d rows)", out_html, len(context["classifiers"]), frame.height
+        "report written to %s (%d classifiers, %d rows)",
+        out_html,
+        len(context["classifiers"]),
+        context["rows"],
     )
     return Path(out_html)

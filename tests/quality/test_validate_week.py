@@ -28,7 +28,8 @@ def test_good_week_passes_and_report_is_json(tmp_path: Path) -> None:
     assert topic.label_distribution["coding"] == pytest.approx(9 / 39)
     assert report.warnings == ["no previous week's results: week-over-week shift not checked"]
     assert QualityReport.model_validate(json.loads(report_path.read_text())) == report
-    assert len(report.expectations) == 26  # 1 Arrow schema + 18 row + 6 per-classifier + 1 extract
+    # 1 Arrow schema + 8 on the (classifier, label, status, strategy) combinations + 8 per classifier + 1 extract
+    assert len(report.expectations) == 18
 
 
 @pytest.mark.parametrize(
@@ -80,7 +81,47 @@ def test_duplicate_rows_fail(tmp_path: Path) -> None:
     pq.write_table(pa.concat_tables([table, table.slice(0, 2)]), Path(results) / "bucket=00000.parquet")
     with pytest.raises(DataQualityError) as info:
         validate_week(results, summary, None, settings())
-    assert ("results", "expect_compound_columns_to_be_unique") in _failed(info.value)
+    assert _failed(info.value) == {("classifiers", "expect_column_pair_values_to_be_equal")}
+    stats = info.value.details["statistics"]["classifiers"]["topic"]
+    assert (stats["rows"], stats["distinct_conversations"], stats["expected_rows"]) == (41, 40, 40)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "figure"),
+    [("conversation_id", None, "null_required"), ("cost_usd", -0.5, "negative_values")],
+)
+def test_a_null_id_or_a_negative_cost_fails_with_its_classifier(
+    tmp_path: Path, column: str, value: object, figure: str
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    results, summary = write_week(tmp_path, WeekSpec())
+    file = Path(results) / "bucket=00000.parquet"
+    table = pq.read_table(file)
+    values = table[column].to_pylist()
+    values[1] = value  # row 1 is conversation c0000, classifier satisfaction
+    index = table.schema.get_field_index(column)
+    pq.write_table(table.set_column(index, column, pa.array(values, table.schema.field(column).type)), file)
+    with pytest.raises(DataQualityError) as info:
+        validate_week(results, summary, None, settings())
+    failed = [f for f in info.value.details["failed_expectations"] if f["expected"].get("column") == figure]
+    assert [r["classifier"] for f in failed for r in f["observed"]["unexpected_index_list"]] == [
+        "satisfaction"
+    ]
+
+
+def test_a_results_folder_of_several_files_is_counted_as_one_week(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    results, summary = write_week(tmp_path, WeekSpec())
+    file = Path(results) / "bucket=00000.parquet"
+    table = pq.read_table(file)
+    file.unlink()
+    for i, start in enumerate(range(0, table.num_rows, 30)):
+        pq.write_table(table.slice(start, 30), Path(results) / f"bucket={i:05d}.parquet")
+    report = validate_week(results, summary, None, settings())
+    assert report.success and report.rows == 80
 
 
 def test_wrong_column_type_fails_the_schema(tmp_path: Path) -> None:

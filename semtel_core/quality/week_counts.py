@@ -1,0 +1,62 @@
+"""The week's figures for the quality gate, in one streaming pass over the result rows (Polars), so the gate's
+memory does not grow with the week: what it keeps is one row per classifier and one per distinct
+(classifier, label, status, strategy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from semtel_core.load.reading import scan_results
+
+UNLABELLED = ("invalid", "error")
+LABELLED = ("ok", "repaired")
+# Never null in a result row; classifier, status and strategy are checked on the combinations instead.
+REQUIRED = ("run_id", "conversation_id", "content_hash", "created_at")
+NON_NEGATIVE = ("prompt_tokens", "completion_tokens", "cost_usd", "attempts")
+COMBINATION = ("classifier", "label", "status", "strategy")
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    per_classifier: pl.DataFrame  # classifier, rows, distinct_conversations, unlabelled, ...
+    combinations: pl.DataFrame  # classifier, label, status, strategy, rows
+
+    def row(self, classifier: str) -> dict[str, int] | None:
+        found = self.per_classifier.filter(pl.col("classifier") == classifier)
+        return found.row(0, named=True) if found.height else None
+
+    def classifiers(self) -> list[str]:
+        return sorted(str(c) for c in self.per_classifier["classifier"].drop_nulls())
+
+    def label_counts(self) -> dict[str, dict[str, int]]:
+        """Rows of each label per classifier, among rows that have one; labels sorted."""
+        labelled = (
+            self.combinations.filter(pl.col("label").is_not_null() & pl.col("classifier").is_not_null())
+            .group_by("classifier", "label")
+            .agg(pl.col("rows").sum())
+            .sort("classifier", "label")
+        )
+        counts: dict[str, dict[str, int]] = {}
+        for name, label, rows in labelled.iter_rows():
+            counts.setdefault(str(name), {})[str(label)] = int(rows)
+        return counts
+
+
+def count_week(results_path: str) -> WeekCounts:
+    rows = scan_results(results_path)
+    per_classifier = rows.group_by("classifier").agg(
+        pl.len().alias("rows"),
+        pl.col("conversation_id").n_unique().alias("distinct_conversations"),
+        pl.col("status").is_in(UNLABELLED).sum().alias("unlabelled"),
+        (pl.col("status").is_in(LABELLED) & pl.col("label").is_null()).sum().alias("labelled_without_label"),
+        pl.col("grader_verdict").is_not_null().sum().alias("graded"),
+        pl.col("flipped").fill_null(False).sum().alias("flipped"),
+        pl.any_horizontal([pl.col(c).is_null() for c in REQUIRED]).sum().alias("null_required"),
+        pl.any_horizontal([pl.col(c).fill_null(0) < 0 for c in NON_NEGATIVE]).sum().alias("negative_values"),
+    )
+    combinations = rows.group_by(*COMBINATION).agg(pl.len().alias("rows"))
+    per, combos = pl.collect_all([per_classifier, combinations], engine="streaming")
+    return WeekCounts(per.sort("classifier"), combos.sort(*COMBINATION))
