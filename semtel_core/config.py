@@ -227,7 +227,9 @@ class ClassifySettings(_Section):
     partition_bytes: int = Field(default=32 << 20, gt=0, description="input bytes per bucket when by size")
     engine: Literal["polars", "spark"] = "polars"
     partition_tokens: int = Field(
-        default=2_000_000, ge=1, description="weekly run: conversation tokens per planned partition"
+        default=2_000_000,
+        ge=1,
+        description="weekly run: estimated conversation tokens (4 characters a token) per planned partition",
     )
     max_shards: int = Field(
         default=256,

@@ -1,7 +1,7 @@
 """Cut a week's conversations into partitions of about ``classify.partition_tokens`` tokens, in two streaming
 passes, so the plan's memory does not grow with the week.
 
-1. Every conversation's tokens are counted (Arrow batches; tiktoken in threads) and added to its *bin*: the top
+1. Every conversation's tokens are estimated (characters over Arrow batches) and added to its *bin*: the top
    bits of its content hash. Only the per-bin sums stay in memory (at most ``2**MAX_BIN_BITS`` of them).
 2. Bins, in order, are cut greedily into partitions under the budget; each row then goes to its bin's partition
    (Polars' streaming engine writing one Parquet file per partition).
@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from semtel_core.errors import ReconciliationError
-from semtel_core.prompts.tokens import count_tokens_batch
+from semtel_core.prompts.tokens import CHARS_PER_TOKEN
 
 MAX_BIN_BITS = 22  # 4 M bins: 64 MB of counters; ~70 conversations a bin at 300 M a week
 MIN_BIN_BITS = 10
@@ -61,12 +61,16 @@ def _bin_expr(bits: int) -> pl.Expr:
 
 
 def conversation_tokens(messages: pa.ListArray | pa.ChunkedArray) -> np.ndarray:
-    """Tokens of every conversation's message contents (the count the plan has always used)."""
+    """Estimated tokens of every conversation's message contents: ``CHARS_PER_TOKEN`` characters a token,
+    rounded up per message (the estimate :func:`~semtel_core.prompts.tokens.rough_prompt_tokens` makes), counted
+    by Arrow. A partition's budget is a size, not a bill: a tokenizer pass here cost 0.75 CPU-s per 1,000
+    conversations (benchmarks/scale.py), a tenth of the whole run's target; the classify step counts exactly
+    where it truncates."""
     if isinstance(messages, pa.ChunkedArray):
         messages = messages.combine_chunks()
-    contents = pc.list_flatten(messages).field("content").fill_null("").to_pylist()
+    lengths = pc.utf8_length(pc.list_flatten(messages).field("content")).fill_null(0)
+    per_message = -(-lengths.to_numpy(zero_copy_only=False).astype(np.int64) // CHARS_PER_TOKEN)
     parents = pc.list_parent_indices(messages).to_numpy()
-    per_message = np.asarray(count_tokens_batch(contents), dtype=np.int64)
     return np.bincount(parents, weights=per_message, minlength=len(messages)).astype(np.int64)
 
 

@@ -28,11 +28,6 @@ def count_tokens(text: str) -> int:
     return len(encoding().encode(text, disallowed_special=()))
 
 
-def count_tokens_batch(texts: list[str]) -> list[int]:
-    """:func:`count_tokens` of each text, encoded in tiktoken's threads (it releases the GIL)."""
-    return [len(ids) for ids in encoding().encode_ordinary_batch(texts, num_threads=4)]
-
-
 def count_message_tokens(messages: Iterable[Mapping[str, Any]]) -> int:
     """Prompt tokens of a chat request, as the providers count them (string contents)."""
     total = TOKENS_PER_REPLY

@@ -14,7 +14,7 @@ import pytest
 
 from semtel_core.pipeline.partitioning import bin_bits, conversation_tokens, count_bins, write_partitions
 from semtel_core.pipeline.shards import PARTITION_NAME, read_partition
-from semtel_core.prompts.tokens import count_tokens
+from semtel_core.prompts.tokens import CHARS_PER_TOKEN, count_tokens, rough_prompt_tokens
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA
 
 pytestmark = [pytest.mark.unit]
@@ -41,10 +41,17 @@ def _week(rows: int, copies_every: int = 5) -> pa.Table:
     return pa.Table.from_pylist(records, schema=CONVERSATION_SCHEMA)
 
 
-def test_tokens_are_the_per_message_count() -> None:
+def test_tokens_are_the_clients_rough_estimate_per_message() -> None:
     table = _week(50)
-    expected = [sum(count_tokens(m["content"]) for m in ms) for ms in table.column("messages").to_pylist()]
+    messages = table.column("messages").to_pylist()
+    expected = [sum(-(-len(m["content"]) // CHARS_PER_TOKEN) for m in ms) for ms in messages]
     assert conversation_tokens(table.column("messages")).tolist() == expected
+    # rough_prompt_tokens adds the chat framing and the role names to the same per-content estimate
+    framing = [rough_prompt_tokens(ms) for ms in messages]
+    assert all(f > e for f, e in zip(framing, expected, strict=True))
+    # and the estimate is of the tokenizer's order on English text
+    exact = sum(count_tokens(m["content"]) for ms in messages for m in ms)
+    assert 0.5 < sum(expected) / exact < 2
 
 
 @pytest.mark.parametrize("root", ["local", "memory://plan-cut"])

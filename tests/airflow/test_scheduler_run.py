@@ -184,7 +184,9 @@ def test_rest_triggered_run_defers_its_batch_wait_to_the_triggerer(
     # task instance's id.
     worker_log = stack.logs[CELERY_WORKER].read_text(encoding="utf-8", errors="replace")
     ran = [t for t in tis if t["state"] == "success"]
-    not_on_worker = [f"{t['task_id']}[{t['map_index']}]" for t in ran if f"id=UUID('{t['id']}')" not in worker_log]
+    not_on_worker = [
+        f"{t['task_id']}[{t['map_index']}]" for t in ran if f"id=UUID('{t['id']}')" not in worker_log
+    ]
     assert ran and not not_on_worker, (not_on_worker, worker_log[-3000:])
 
     # The batch wait happened on the triggerer (the only triggerer job of this deployment).

@@ -61,8 +61,12 @@ def test_long_running_services_have_healthchecks(compose: dict[str, Any]) -> Non
         assert check.get("test"), f"{name} has no healthcheck"
 
 
-def test_airflow_runs_the_celery_executor_on_postgres_and_redis_with_mounted_code(compose: dict[str, Any]) -> None:
-    budget_db = compose["x-airflow-common"]["environment"]["SEMTEL_CLIENT__SHARED_BUDGET_URL"].rsplit("/", 1)[1]
+def test_airflow_runs_the_celery_executor_on_postgres_and_redis_with_mounted_code(
+    compose: dict[str, Any],
+) -> None:
+    budget_db = compose["x-airflow-common"]["environment"]["SEMTEL_CLIENT__SHARED_BUDGET_URL"].rsplit("/", 1)[
+        1
+    ]
     for name in AIRFLOW_ROLES:
         svc = compose["services"][name]
         env = svc["environment"]
