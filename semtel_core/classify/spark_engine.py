@@ -53,8 +53,13 @@ def session_conf(master: str) -> dict[str, str]:
     return conf
 
 
+_SHUFFLE = "spark.sql.shuffle.partitions"
+
+
 def spark_session(master: str) -> Any:
-    """A session for ``master`` with :func:`session_conf`, unless one is already active."""
+    """A session for ``master`` with :func:`session_conf`, unless one is already active. Under ``spark-submit``
+    (its Python driver runs with ``PYSPARK_GATEWAY_PORT`` set) the submitted ``--master`` rules: setting
+    ``master`` here would override it, and a job submitted to a cluster would run on the driver alone."""
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
@@ -63,10 +68,17 @@ def spark_session(master: str) -> Any:
     # Python workers must run this interpreter (the venv with semtel_core), not whatever python is on PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    builder = SparkSession.builder.master(master).appName("semtel-classify")
+    builder = SparkSession.builder.appName("semtel-classify")
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:
+        builder = builder.master(master)
     for key, value in session_conf(master).items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
+        if key != _SHUFFLE:
+            builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    shuffle = session_conf(session.sparkContext.master).get(_SHUFFLE)
+    if shuffle is not None:  # a runtime setting: from the master the session really has
+        session.conf.set(_SHUFFLE, shuffle)
+    return session
 
 
 def _bucket_task(job: BucketJob) -> Any:

@@ -81,3 +81,34 @@ def test_polars_and_spark_results_are_equal(
 def test_a_cluster_session_keeps_the_deployments_shuffle_partitions(master: str, shuffle: str | None) -> None:
     # Two shuffle partitions suit a laptop; on a cluster they would funnel every shuffle through two tasks.
     assert session_conf(master).get("spark.sql.shuffle.partitions") == shuffle
+
+
+def test_under_spark_submit_the_submitted_master_rules(tmp_path: Path) -> None:
+    """The weekly DAG's Spark step is a spark-submit application: a session that set ``classify.spark_master``
+    itself ran every "cluster" job on the driver alone (found by benchmarks/scale.py: no executor ever started)."""
+    import subprocess
+    import sys
+
+    app = tmp_path / "probe.py"
+    app.write_text(
+        "from semtel_core.classify.spark_engine import spark_session\n"
+        "s = spark_session('local[2]')\n"
+        "print('MASTER', s.sparkContext.master, 'SHUFFLE', s.conf.get('spark.sql.shuffle.partitions'))\n"
+        "s.stop()\n"
+    )
+    venv_bin = Path(sys.executable).parent  # spark-submit finds SPARK_HOME through the python on PATH
+    repo = Path(__file__).resolve().parents[2]  # this checkout's semtel_core, whatever the venv points at
+    env = {
+        **os.environ,
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONPATH": f"{repo}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+    }
+    done = subprocess.run(
+        [str(venv_bin / "spark-submit"), "--master", "local[1]", str(app)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "MASTER local[1] SHUFFLE 1" in done.stdout, done.stdout
