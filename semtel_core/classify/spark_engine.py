@@ -75,7 +75,7 @@ def spark_session(master: str) -> Any:
         if key != _SHUFFLE:
             builder = builder.config(key, value)
     session = builder.getOrCreate()
-    shuffle = session_conf(session.sparkContext.master).get(_SHUFFLE)
+    shuffle = session_conf(session.sparkContext.master or master).get(_SHUFFLE)
     if shuffle is not None:  # a runtime setting: from the master the session really has
         session.conf.set(_SHUFFLE, shuffle)
     return session
