@@ -82,15 +82,17 @@ def find_repeats(ids_path: str) -> Repeats:
     return Repeats(repeats)
 
 
-def kept_batches(staged_path: str, repeats: Repeats) -> Iterator[pa.Table]:
-    """The staged conversations without the repeated reads, in read order, in Arrow batches."""
+def _kept(staged_path: str, repeats: Repeats) -> pl.LazyFrame:
+    """The staged conversations without the repeated reads, in read order."""
     dropped = repeats.frame.select(SEQ).lazy()
-    kept = pl.scan_parquet(staged_path).join(dropped, on=SEQ, how="anti", maintain_order="left").drop(SEQ)
-    for frame in kept.collect_batches(chunk_size=BATCH_ROWS, engine="streaming"):
+    return pl.scan_parquet(staged_path).join(dropped, on=SEQ, how="anti", maintain_order="left").drop(SEQ)
+
+
+def kept_batches(staged_path: str, repeats: Repeats) -> Iterator[pa.Table]:
+    for frame in _kept(staged_path, repeats).collect_batches(chunk_size=BATCH_ROWS, engine="streaming"):
         yield frame.to_arrow()
 
 
 def unique_contents(staged_path: str, repeats: Repeats) -> int:
-    dropped = repeats.frame.select(SEQ).lazy()
-    kept = pl.scan_parquet(staged_path).join(dropped, on=SEQ, how="anti")
-    return int(kept.select(pl.col("content_hash").n_unique()).collect(engine="streaming").item())
+    kept = _kept(staged_path, repeats).select(pl.col("content_hash").n_unique())
+    return int(kept.collect(engine="streaming").item())

@@ -31,7 +31,7 @@ import pyarrow.dataset as ds
 
 from semtel_core import storage
 from semtel_core.errors import InputFileError, ReconciliationError
-from semtel_core.load.reading import ResultRows, arrow_fs
+from semtel_core.load.reading import ResultRows, arrow_fs, is_local
 from semtel_core.schema.results import RESULT_SCHEMA
 
 log = logging.getLogger(__name__)
@@ -100,16 +100,10 @@ def _write(
     )
 
 
-def _is_local(fs: object) -> bool:
-    protocol = getattr(fs, "protocol", "")
-    protocols = protocol if isinstance(protocol, tuple) else (protocol,)
-    return "file" in protocols or "local" in protocols
-
-
 def _swap(staged_week: str, target_week: str) -> None:
     _, inner_target, fs = arrow_fs(target_week)
     _, inner_staged, _ = arrow_fs(staged_week)
-    if not _is_local(fs):
+    if not is_local(fs):
         if fs.exists(inner_target):
             fs.rm(inner_target, recursive=True)
         fs.mv(inner_staged, inner_target, recursive=True)

@@ -51,6 +51,13 @@ def conform(table: pa.Table, path: str) -> pa.Table:
         raise InputFileError(f"{path}: result columns have the wrong types: {exc}", path=path) from None
 
 
+def is_local(fs: object) -> bool:
+    """Whether an fsspec filesystem is the local disk."""
+    protocol = getattr(fs, "protocol", "")
+    protocols = protocol if isinstance(protocol, tuple) else (protocol,)
+    return "file" in protocols or "local" in protocols
+
+
 def results_dataset(path: str) -> ds.Dataset:
     """The Parquet result files under ``path`` as a dataset: schemas and file list, no rows read."""
     afs, inner, fs = arrow_fs(path)
@@ -67,7 +74,7 @@ def scan_results(path: str) -> pl.LazyFrame:
     (local files), or through pyarrow (any other fsspec filesystem)."""
     dataset = results_dataset(path)
     fs, _ = fsspec.core.url_to_fs(path)
-    if "file" in fs.protocol or "local" in fs.protocol:
+    if is_local(fs):
         return pl.scan_parquet(list(dataset.files)) if dataset.files else pl.LazyFrame(schema=_POLARS_SCHEMA)
     return pl.scan_pyarrow_dataset(dataset)
 

@@ -37,7 +37,7 @@ def partition_file(week: str, index: int) -> str:
 
 
 def read_partition(path: str) -> pa.Table:
-    """A plan partition in :data:`CONVERSATION_SCHEMA` (Polars writes it with large string types)."""
+    """A plan partition, read as :data:`CONVERSATION_SCHEMA` (a file of another writer may use large types)."""
     fs, inner = fsspec.core.url_to_fs(path)
     return pq.read_table(inner, filesystem=fs, schema=CONVERSATION_SCHEMA, partitioning=None)
 

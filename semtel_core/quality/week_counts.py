@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from semtel_core.load.aggregates import LABELLED_STATUSES
 from semtel_core.load.reading import scan_results
 
 UNLABELLED = ("invalid", "error")
-LABELLED = ("ok", "repaired")
 # Never null in a result row; classifier, status and strategy are checked on the combinations instead.
 REQUIRED = ("run_id", "conversation_id", "content_hash", "created_at")
 NON_NEGATIVE = ("prompt_tokens", "completion_tokens", "cost_usd", "attempts")
@@ -51,7 +51,9 @@ def count_week(results_path: str) -> WeekCounts:
         pl.len().alias("rows"),
         pl.col("conversation_id").n_unique().alias("distinct_conversations"),
         pl.col("status").is_in(UNLABELLED).sum().alias("unlabelled"),
-        (pl.col("status").is_in(LABELLED) & pl.col("label").is_null()).sum().alias("labelled_without_label"),
+        (pl.col("status").is_in(LABELLED_STATUSES) & pl.col("label").is_null())
+        .sum()
+        .alias("labelled_without_label"),
         pl.col("grader_verdict").is_not_null().sum().alias("graded"),
         pl.col("flipped").fill_null(False).sum().alias("flipped"),
         pl.any_horizontal([pl.col(c).is_null() for c in REQUIRED]).sum().alias("null_required"),
