@@ -398,8 +398,10 @@ def run_once(n: int, engine: str, args: argparse.Namespace, tmp: Path) -> dict[s
         endpoint_pid = _endpoint_pid(base_url)
         env = dag_test.airflow_env(home)
         env.pop("SEMTEL_CONFIG", None)
+        classify: dict[str, Any] = {"strategy": "multi", "engine": engine, "workers": 2}
         if engine == "spark":
             master = stack.enter_context(spark_cluster(tmp / f"spark-{n}"))
+            classify["spark_master"] = master  # the extract's session (classify_spark is spark-submitted)
             env["AIRFLOW_CONN_SEMTEL_SPARK"] = master
             env["PYSPARK_PYTHON"] = sys.executable
         config = tmp / f"semtel-{engine}-{n}.yaml"
@@ -409,7 +411,7 @@ def run_once(n: int, engine: str, args: argparse.Namespace, tmp: Path) -> dict[s
                     "endpoints": [
                         {"name": "local", "base_url": base_url, "model": "instant", "api_key": "bench"}
                     ],
-                    "classify": {"strategy": "multi", "engine": engine, "workers": 2},
+                    "classify": classify,
                     "client": {"shared_budget_url": "local"},
                     "weekly": {"sources": [str(data)], "output_root": str(out)},
                 }

@@ -65,10 +65,27 @@ class ExtractSummary(BaseModel):
     rejects_path: str
 
 
-def _in_window(conv: Conversation, window: tuple[datetime, datetime] | None) -> bool:
-    if window is None:
-        return True
-    return conv.timestamp is not None and window[0] <= conv.timestamp < window[1]
+class Triage:
+    """What becomes of one accepted conversation, on either engine: outside the window, not sampled, or written
+    (scrubbed of PII, with what was replaced)."""
+
+    def __init__(self, settings: Settings, window: tuple[datetime, datetime] | None) -> None:
+        self._window = window
+        self._sampling = settings.sampling
+        self._scrubber = build_scrubber(settings.privacy) if settings.privacy.enabled else None
+
+    def __call__(self, conv: Conversation) -> tuple[str, Conversation, dict[str, int]]:
+        window = self._window
+        if window is not None and not (
+            conv.timestamp is not None and window[0] <= conv.timestamp < window[1]
+        ):
+            return OUTSIDE, conv, {}
+        if not in_sample(conv.conversation_id, self._sampling.rate, self._sampling.salt):
+            return NOT_SAMPLED, conv, {}
+        if self._scrubber is None:
+            return WRITTEN, conv, {}
+        scrubbed, found = scrub_conversation(conv, self._scrubber)
+        return WRITTEN, scrubbed, dict(found)
 
 
 def extract(
@@ -85,7 +102,7 @@ def extract(
     One pass validates, scrubs and samples, streaming into a local staging folder; then the engine drops
     repeated ids (:mod:`semtel_core.ingest.repeats`) and counts distinct contents, so memory does not grow
     with the week."""
-    scrubber = build_scrubber(settings.privacy) if settings.privacy.enabled else None
+    triage = Triage(settings, window)
     outbound = Outbound(settings.privacy)  # reject rows: id, detail and excerpt scrubbed
     counts = ScanCounts()
     outcomes: Counter[str] = Counter()
@@ -93,6 +110,9 @@ def extract(
     chunk = settings.input.chunk_rows
     conversations_path = storage.join(output_dir, CONVERSATIONS_FILE)
     rejects_path = storage.join(output_dir, REJECTS_FILE)
+    for path in (conversations_path, rejects_path):
+        if storage.is_folder(path):  # an earlier run of the week on Spark wrote a folder of part files
+            storage.remove(path)
     with (
         tempfile.TemporaryDirectory(prefix="semtel-extract-") as staging,
         RowSink(rejects_path, REJECT_SCHEMA, chunk) as rejected,
@@ -107,15 +127,9 @@ def extract(
                 if isinstance(item, Reject):
                     rejected.add(item.to_row(outbound.text))
                     continue
-                if not _in_window(item, window):
-                    outcome = OUTSIDE
-                elif not in_sample(item.conversation_id, settings.sampling.rate, settings.sampling.salt):
-                    outcome = NOT_SAMPLED
-                else:
-                    outcome = WRITTEN
-                    if scrubber is not None:
-                        item, found = scrub_conversation(item, scrubber)
-                        pii.update(found)
+                outcome, item, found = triage(item)
+                if outcome == WRITTEN:
+                    pii.update(found)
                     staged.add({**item.to_row(), SEQ: seq})
                 outcomes[outcome] += 1
                 ids.add(id_row(item.conversation_id, seq, location, outcome))

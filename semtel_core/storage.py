@@ -158,3 +158,37 @@ class RowSink(_CommitOnSuccess):
     def abort(self) -> None:
         self._buf = []
         self._writer.abort()
+
+
+def parquet_files(path: str) -> list[str]:
+    """The Parquet files of a dataset: ``path`` itself, or, for a folder a Spark job wrote, its part files in
+    name order (Spark numbers them in the order of the rows it wrote; ``_SUCCESS`` and hidden files skipped)."""
+    if not is_folder(path):
+        return [path]
+    fs, p = _fs(path)
+    protocol = path.split("://", 1)[0] + "://" if "://" in path else ""
+    names = sorted(
+        name
+        for name in fs.ls(p, detail=False)
+        if not name.rstrip("/").rsplit("/", 1)[-1].startswith(("_", ".")) and name.endswith(".parquet")
+    )
+    return [protocol + name if protocol and not name.startswith(protocol) else name for name in names]
+
+
+def remove(path: str) -> None:
+    """Delete a file or a folder (with what is in it) if it exists."""
+    fs, p = _fs(path)
+    if fs.exists(p):
+        fs.rm(p, recursive=True)
+
+
+def replace_with(tmp: str, path: str) -> None:
+    """Put the file or folder ``tmp`` at ``path``, replacing what was there (a file or a folder)."""
+    fs, p = _fs(path)
+    remove(path)
+    fs.mv(_fs(tmp)[1], p, recursive=True)
+
+
+def is_folder(path: str) -> bool:
+    fs, p = _fs(path)
+    return bool(fs.isdir(p))

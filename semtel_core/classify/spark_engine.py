@@ -43,7 +43,12 @@ def session_conf(master: str) -> dict[str, str]:
     """The settings semtel gives a session it creates. On ``local[N]`` the shuffle gets N partitions (Spark's
     default of 200 is tuned for clusters); on a cluster master the deployment's own ``spark-defaults.conf`` or
     ``spark-submit --conf`` decides, so a shuffle spreads over every executor."""
-    conf = {"spark.ui.enabled": "false", "spark.sql.execution.arrow.maxRecordsPerBatch": "10000"}
+    conf = {
+        "spark.ui.enabled": "false",
+        "spark.sql.execution.arrow.maxRecordsPerBatch": "10000",
+        # Parquet timestamps as pyarrow and Polars write them (Spark's default INT96 is a legacy encoding)
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    }
     local = re.fullmatch(r"local(?:\[(\d+|\*)(?:,\d+)?\])?", master.strip())
     if local is not None:
         cores = local.group(1)

@@ -74,9 +74,13 @@ def extract_week(week_start: datetime, params: Mapping[str, Any] | RunParams) ->
     run = RunParams.parse(params)
     settings = run.check()
     out = storage.join(week_dir(settings.weekly.output_root, week_start), "extract")
-    summary = extract(
-        sources_of(settings), out, settings, window=(week_start, week_start + timedelta(weeks=1))
-    )
+    window = (week_start, week_start + timedelta(weeks=1))
+    if settings.classify.engine == "spark":
+        from semtel_core.extract_spark import extract_spark
+
+        summary = extract_spark(sources_of(settings), out, settings, window=window)
+    else:
+        summary = extract(sources_of(settings), out, settings, window=window)
     logger.info(
         "week %s: read %d, rejected %d, outside the week %d, sampled %d (rate %s)",
         week_start.date(),

@@ -46,12 +46,15 @@ def airflow_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Air
 @pytest.fixture
 def stack(airflow_deployment: AirflowStack) -> AirflowStack:
     """The shared deployment with no run of the weekly DAG left by an earlier test (their logical dates would
-    collide: a backfill skips them and a trigger gets a 409)."""
+    collide: a backfill skips them and a trigger gets a 409). A run an earlier failed test left going is marked
+    failed first: Airflow refuses to delete a running run."""
     runs = get_json(airflow_deployment, f"/dags/{WEEKLY_DAG}/dagRuns", limit=100)["dag_runs"]
     for run in runs:
-        response = airflow_deployment.api.delete(
-            f"/dags/{WEEKLY_DAG}/dagRuns/{quote(run['dag_run_id'], safe='')}"
-        )
+        path = f"/dags/{WEEKLY_DAG}/dagRuns/{quote(run['dag_run_id'], safe='')}"
+        if run["state"] not in ("success", "failed"):
+            stopped = airflow_deployment.api.patch(path, json={"state": "failed"})
+            assert stopped.status_code == 200, stopped.text
+        response = airflow_deployment.api.delete(path)
         assert response.status_code == 204, response.text
     return airflow_deployment
 

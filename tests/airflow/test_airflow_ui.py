@@ -129,7 +129,8 @@ def _trigger_manual_run(stack: AirflowStack, page: Any, conf: dict[str, Any]) ->
     _fill_params(page, dialog, conf)
     _shot(page, "1-trigger-form")
     dialog.get_by_role("button", name="Trigger").click()
-    page.get_by_text("Dag run has been successfully triggered").wait_for()
+    # The UI may render one toast twice while it animates: any copy will do.
+    page.get_by_text("Dag run has been successfully triggered").first.wait_for()
     (run,) = _wait_runs_done(stack, 1, timeout=240).values()
     _shot(page, "2-manual-run")
     return run

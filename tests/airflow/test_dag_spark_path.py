@@ -77,12 +77,13 @@ def test_spark_operator_gives_the_job_its_week_and_params(weekly_dag) -> None:  
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
-def test_spark_job_classifies_the_planned_week(endpoint_url: str, tmp_path: Path) -> None:
+def test_spark_job_extracts_and_classifies_the_planned_week(endpoint_url: str, tmp_path: Path) -> None:
     from semtel_core.classify.spark_engine import spark_session
 
     params = {"config_path": write_config(tmp_path / "semtel.yaml", endpoint_url), "partition_tokens": 4000}
-    params |= {"output_root": str(tmp_path / "out"), "sources": [str(CONVERSATIONS_PATH)]}
-    extract_week(WEEK[0], params)
+    params |= {"output_root": str(tmp_path / "out"), "sources": [str(CONVERSATIONS_PATH)], "engine": "spark"}
+    extract = extract_week(WEEK[0], params)  # on Spark too: its own local session, stopped when it ends
+    assert Path(extract["conversations_path"]).is_dir() and extract["sampled"] > 0
     plan = plan_week(WEEK[0], params)
     session = spark_session("local[2]")
     try:
