@@ -15,7 +15,6 @@ A file that cannot be read fails the step with the same :class:`InputFileError` 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
 from collections import Counter
@@ -26,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 
 from semtel_core import storage
+from semtel_core.classify.spark_engine import owned_session, spark_path
 from semtel_core.config import Settings
 from semtel_core.errors import InputFileError
 from semtel_core.extract import (
@@ -137,33 +137,6 @@ def _duplicate_rejects(settings: Settings) -> Callable[[Iterator[pa.RecordBatch]
     return run
 
 
-@contextlib.contextmanager
-def _session(settings: Settings, spark: Any) -> Iterator[Any]:
-    """The given or active session; else one on ``classify.spark_master``, stopped afterwards (a task process must
-    not keep a JVM it started)."""
-    from pyspark.sql import SparkSession
-
-    from semtel_core.classify.spark_engine import spark_session
-
-    if spark is not None or SparkSession.getActiveSession() is not None:
-        yield spark or SparkSession.getActiveSession()
-        return
-    session = spark_session(settings.classify.spark_master)
-    try:
-        yield session
-    finally:
-        session.stop()
-
-
-def _spark_path(path: str) -> str:
-    """A path Spark (Hadoop) can write: local paths absolute; URIs as given (``s3a://``, ``hdfs://``, ...)."""
-    if "://" in path:
-        return path
-    import os
-
-    return os.path.abspath(path)
-
-
 def extract_spark(
     inputs: Sequence[str],
     output_dir: str,
@@ -184,7 +157,7 @@ def extract_spark(
     conversations_path = storage.join(output_dir, CONVERSATIONS_FILE)
     rejects_path = storage.join(output_dir, REJECTS_FILE)
     try:
-        with _session(settings, spark) as session:
+        with owned_session(settings.classify.spark_master, spark) as session:
             session.conf.set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
             files = session.sparkContext.parallelize(
                 list(enumerate(sources.files)), max(1, len(sources.files))
@@ -192,8 +165,8 @@ def extract_spark(
             staged = storage.join(work, "triaged")
             files.mapInArrow(
                 _read_files(settings, fmt, window), from_arrow_schema(TRIAGED_SCHEMA)
-            ).write.parquet(_spark_path(staged))
-            triaged = session.read.schema(from_arrow_schema(TRIAGED_SCHEMA)).parquet(_spark_path(staged))
+            ).write.parquet(spark_path(staged))
+            triaged = session.read.schema(from_arrow_schema(TRIAGED_SCHEMA)).parquet(spark_path(staged))
             failed = triaged.filter(F.col(KIND) == FILE_FAILED).orderBy(FILE).limit(1).collect()
             if failed:
                 raise InputFileError(failed[0]["detail"], path=failed[0]["source"])
@@ -222,8 +195,8 @@ def extract_spark(
                 "_read", F.row_number().over(first_read)
             )
             staged_ranked = storage.join(work, "ranked")
-            ranked.write.parquet(_spark_path(staged_ranked))
-            ranked = session.read.schema(ranked.schema).parquet(_spark_path(staged_ranked))
+            ranked.write.parquet(spark_path(staged_ranked))
+            ranked = session.read.schema(ranked.schema).parquet(spark_path(staged_ranked))
             repeats = ranked.filter(F.col("_read") > 1)
             repeated_by_kind = Counter({r[KIND]: r["count"] for r in repeats.groupBy(KIND).count().collect()})
             kept = ranked.filter((F.col("_read") == 1) & (F.col(KIND) == WRITTEN))
@@ -242,11 +215,11 @@ def extract_spark(
             rejects = scan_rejects.unionByName(duplicates.withColumn("_group", F.lit(1)))
             new_rejects = storage.join(work, "rejects")
             rejects.orderBy("_group", FILE, SEQ).select(*REJECT_SCHEMA.names).write.parquet(
-                _spark_path(new_rejects)
+                spark_path(new_rejects)
             )
             new_conversations = storage.join(work, "conversations")
             kept.orderBy(FILE, SEQ).select(*CONVERSATION_SCHEMA.names).write.parquet(
-                _spark_path(new_conversations)
+                spark_path(new_conversations)
             )
             written = kept.count()
             unique = kept.select(F.countDistinct("content_hash")).first()[0] if written else 0

@@ -8,6 +8,7 @@ return one summary row, so the driver never holds result rows.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -86,6 +87,29 @@ def spark_session(master: str) -> Any:
     return session
 
 
+@contextlib.contextmanager
+def owned_session(master: str, spark: Any = None) -> Iterator[Any]:
+    """``spark``, else the active session; else one on ``master``, stopped afterwards (an Airflow task must not
+    keep a JVM it started)."""
+    from pyspark.sql import SparkSession
+
+    given = spark or SparkSession.getActiveSession()
+    if given is not None:
+        yield given
+        return
+    session = spark_session(master)
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def spark_path(path: str) -> str:
+    """A path Spark (Hadoop) can read and write: a local path made absolute; a URI (``s3a://``, ``hdfs://``, ...)
+    as given."""
+    return path if "://" in path else os.path.abspath(path)
+
+
 def _bucket_task(job: BucketJob) -> Any:
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         by_bucket: dict[int, list[pa.RecordBatch]] = {}
@@ -104,8 +128,21 @@ def _bucket_task(job: BucketJob) -> Any:
     return run
 
 
-def run_spark(staged: StagedInput, job: BucketJob, spark: Any | None = None) -> list[BucketSummary]:
+STAGED_BUCKET = r"bucket=(\d+)/"  # the staging layout's folders (``staged_file``)
+
+
+def run_spark(
+    staged: StagedInput,
+    job: BucketJob,
+    spark: Any | None = None,
+    *,
+    source: str | None = None,
+    bucket_pattern: str = STAGED_BUCKET,
+) -> list[BucketSummary]:
+    """Classify every bucket of ``source`` (default: the staging folder of ``job``), a folder whose files' paths
+    name their bucket (``bucket_pattern``'s group); the executors read it, never the driver."""
     import pyspark.sql.functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema
 
     session = spark or spark_session(job.settings.classify.spark_master)
     busy = [b for b, n in staged.rows_per_bucket.items() if n]
@@ -118,8 +155,10 @@ def run_spark(staged: StagedInput, job: BucketJob, spark: Any | None = None) -> 
         return empty
     share = max(1, min(session.sparkContext.defaultParallelism, len(busy)))
     job = dataclasses.replace(job, share=share)
-    frame = session.read.parquet(storage.join(job.output_dir, STAGING_DIR))
-    frame = frame.withColumn("bucket", F.col("bucket").cast("long")).repartitionByRange(len(busy), "bucket")
+    path = spark_path(source or storage.join(job.output_dir, STAGING_DIR))
+    frame = session.read.schema(from_arrow_schema(CONVERSATION_SCHEMA)).parquet(path)
+    bucket = F.regexp_extract(F.col("_metadata.file_path"), bucket_pattern, 1).cast("long")
+    frame = frame.withColumn("bucket", bucket).repartitionByRange(len(busy), "bucket")
     rows = frame.mapInArrow(_bucket_task(job), _SUMMARY_DDL).collect()
     summaries = []
     for row in rows:

@@ -22,7 +22,9 @@ import logging
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -53,11 +55,15 @@ def _check_unique(rows: pl.LazyFrame) -> None:
         .collect(engine="streaming")
     )
     if dupes.height:
-        raise ReconciliationError(
-            f"{dupes.height} (classifier, conversation) pairs have more than one result row; refusing to load",
-            duplicated_pairs=dupes.height,
-            examples=dupes.head(5).select("classifier", "conversation_id").to_dicts(),
-        )
+        raise _duplicated(dupes.height, dupes.head(5).select("classifier", "conversation_id").to_dicts())
+
+
+def _duplicated(pairs: int, examples: list[dict[str, object]]) -> ReconciliationError:
+    return ReconciliationError(
+        f"{pairs} (classifier, conversation) pairs have more than one result row; refusing to load",
+        duplicated_pairs=pairs,
+        examples=examples,
+    )
 
 
 def _with_week(rows: ds.Dataset, week_start: date) -> ds.Scanner:
@@ -144,11 +150,52 @@ def replace_week(
 ) -> list[str]:
     """Replace ``week=<week_start>`` of the dataset with ``rows`` (streamed); returns the final file paths."""
     _check_unique(rows.lazy)
+    return _replace(
+        lambda staging: _stage(rows.dataset, staging, week_start, max_rows_per_file), dataset_root, week_start
+    )
+
+
+def replace_week_on_spark(
+    rows: Any, dataset_root: str, week_start: date, *, max_rows_per_file: int
+) -> list[str]:
+    """:func:`replace_week` of a Spark DataFrame of result rows: the executors write the staged week (same
+    layout and columns; Spark names its part files), then the same swap."""
+    from pyspark.sql import functions as F
+
+    from semtel_core.classify.spark_engine import spark_path
+
+    dupes = rows.groupBy("classifier", "conversation_id").count().filter(F.col("count") > 1)
+    pairs = dupes.count()
+    if pairs:
+        examples = dupes.orderBy("classifier", "conversation_id").limit(5).collect()
+        raise _duplicated(pairs, [{"classifier": r[0], "conversation_id": r[1]} for r in examples])
+
+    def stage(staging: str) -> list[str]:
+        (
+            rows.select(*RESULT_SCHEMA.names, F.lit(week_start.isoformat()).alias("week"))
+            .write.partitionBy("week", "classifier")
+            .option("maxRecordsPerFile", max_rows_per_file)
+            .option("compression", "zstd")
+            .parquet(spark_path(staging))
+        )
+        _, inner, fs = arrow_fs(staging)
+        files = []
+        for path in sorted(fs.find(inner)):
+            if path.rsplit("/", 1)[-1].startswith((".", "_")):  # Hadoop's .crc checksums, _SUCCESS
+                fs.rm(path)
+            else:
+                files.append(path)
+        return files
+
+    return _replace(stage, dataset_root, week_start)
+
+
+def _replace(stage: Callable[[str], list[str]], dataset_root: str, week_start: date) -> list[str]:
     staging = storage.join(dataset_root, f"{STAGING_PREFIX}{uuid.uuid4().hex}")
     _, staging_inner, fs = arrow_fs(staging)
     target = week_partition(dataset_root, week_start)
     try:
-        staged_files = _stage(rows.dataset, staging, week_start, max_rows_per_file)
+        staged_files = stage(staging)
         fs.makedirs(staging_inner, exist_ok=True)  # an empty week stages no files
         staged_week = week_partition(staging, week_start)
         _, staged_week_inner, _ = arrow_fs(staged_week)

@@ -104,3 +104,22 @@ def open_results(path: str) -> ResultRows:
         assert isinstance(frame, pl.DataFrame)
         return ResultRows(ds.dataset(table), frame.lazy())
     return ResultRows(results_dataset(path), scan_results(path))
+
+
+def results_on_spark(session: Any, path: str) -> Any:
+    """The result rows under ``path`` as a Spark DataFrame of :data:`RESULT_SCHEMA`: every Parquet file under the
+    folder, as :func:`results_dataset` finds them (a missing folder is the same ``InputFileError``)."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    from semtel_core.classify.spark_engine import spark_path
+
+    if path.endswith((".jsonl", ".json")):
+        raise InputFileError(f"{path}: the Spark engine reads Parquet result rows, not JSONL", path=path)
+    results_dataset(path)
+    return (
+        session.read.schema(from_arrow_schema(RESULT_SCHEMA))
+        .option(
+            "recursiveFileLookup", "true"
+        )  # no partition discovery: pyarrow reads it with partitioning=None
+        .parquet(spark_path(path))
+    )

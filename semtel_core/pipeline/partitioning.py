@@ -120,24 +120,30 @@ def count_bins(path: str, budget: int) -> Partitioning:
     tokens = np.zeros(1 << bits, dtype=np.int64)
     rows = np.zeros(1 << bits, dtype=np.int64)
     for batch in _batches(path, ["content_hash", "messages"]):
-        bins = _bins_of(batch, bits)
+        bins = bins_of(batch, bits)
         np.add.at(tokens, bins, conversation_tokens(batch.column("messages")))
         np.add.at(rows, bins, 1)
     used = np.flatnonzero(rows)
-    ranges = cut_partitions(used.tolist(), tokens[used].tolist(), budget)
-    part_of_bin = np.empty(len(used), dtype=np.int64)
+    return cut_bins(bits, used, tokens[used], rows[used], budget)
+
+
+def cut_bins(bits: int, bins: np.ndarray, tokens: np.ndarray, rows: np.ndarray, budget: int) -> Partitioning:
+    """The partitions of the non-empty ``bins`` (ascending) with their ``tokens`` and ``rows``: pass 1's end,
+    on either engine."""
+    ranges = cut_partitions(bins.tolist(), tokens.tolist(), budget)
+    part_of_bin = np.empty(len(bins), dtype=np.int64)
     for index, (start, end) in enumerate(ranges):
         part_of_bin[start:end] = index
     return Partitioning(
         bits=bits,
-        bins=used,
+        bins=bins,
         part_of_bin=part_of_bin,
-        rows=[int(rows[used[s:e]].sum()) for s, e in ranges],
-        tokens=[int(tokens[used[s:e]].sum()) for s, e in ranges],
+        rows=[int(rows[s:e].sum()) for s, e in ranges],
+        tokens=[int(tokens[s:e].sum()) for s, e in ranges],
     )
 
 
-def _bins_of(batch: pa.RecordBatch, bits: int) -> np.ndarray:
+def bins_of(batch: pa.RecordBatch, bits: int) -> np.ndarray:
     frame = pl.from_arrow(batch.select(["content_hash"]))
     assert isinstance(frame, pl.DataFrame)
     return frame.select(_bin_expr(bits)).to_series().to_numpy()
@@ -156,7 +162,7 @@ def write_partitions(path: str, plan: Partitioning, out_dir: str, file_name: str
         sinks = {i: _PartitionSink(storage.join(out_dir, file_name % i)) for i in group}
         try:
             for batch in _batches(path, None):
-                parts = lookup[_bins_of(batch, plan.bits)]
+                parts = lookup[bins_of(batch, plan.bits)]
                 for index in np.unique(parts[(parts >= group.start) & (parts < group.stop)]):
                     sinks[int(index)].add(batch.filter(pa.array(parts == index)))
         except BaseException:

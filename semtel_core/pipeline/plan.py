@@ -70,9 +70,18 @@ def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> di
     online, batch = run.split(settings)
     week = week_dir(settings.weekly.output_root, week_start)
     conversations = storage.join(week, "extract", CONVERSATIONS_FILE)
-    cut = count_bins(conversations, settings.classify.partition_tokens)
-    _clear_plan(week)
-    write_partitions(conversations, cut, storage.join(week, PLAN_DIR), PARTITION_NAME)
+    budget = settings.classify.partition_tokens
+    if settings.classify.engine == "spark":
+        from semtel_core.pipeline.partitioning_spark import plan_on_spark
+
+        _clear_plan(week)
+        cut = plan_on_spark(
+            conversations, budget, storage.join(week, PLAN_DIR), settings.classify.spark_master
+        )
+    else:
+        cut = count_bins(conversations, budget)
+        _clear_plan(week)
+        write_partitions(conversations, cut, storage.join(week, PLAN_DIR), PARTITION_NAME)
     online_parts: list[dict[str, Any]] = []
     batch_parts: list[dict[str, Any]] = []
     for index, (rows, tokens) in enumerate(zip(cut.rows, cut.tokens, strict=True)):

@@ -1,7 +1,8 @@
 """The classify step on Spark: every online partition of a week's plan in one Spark job.
 
-The plan's partitions are staged where the Spark engine reads buckets (``<week>/classify/_staging/bucket=N/``),
-and ``run_spark`` classifies each with ``classify_bucket``, the function the Polars path calls: results land in
+The executors read the plan's partitions (``<week>/plan/part=NNNNN.parquet``, a file on Polars, a folder on Spark)
+straight from where the plan wrote them, and ``run_spark`` classifies each with ``classify_bucket``, the function
+the Polars path calls: results land in
 the same files (``<week>/classify/results/bucket=NNNNN.parquet``), so the grade step does not care which engine
 ran. ``main`` is the ``spark-submit`` entry point (``SparkSubmitOperator``'s application).
 """
@@ -15,31 +16,20 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import fsspec
-import pyarrow.parquet as pq
-
 from semtel_core import storage
 from semtel_core.classify.job import CHECKPOINT_DIR, BucketJob
-from semtel_core.classify.staging import STAGING_DIR, StagedInput, staged_file
+from semtel_core.classify.staging import StagedInput
 from semtel_core.pipeline.classify_step import CLASSIFY_DIR
 from semtel_core.pipeline.params import RunParams
-from semtel_core.pipeline.shards import read_partition, read_plan
+from semtel_core.pipeline.shards import PLAN_DIR, read_plan
 from semtel_core.pipeline.weekly import week_dir
 
 logger = logging.getLogger(__name__)
 
 
-def _stage(plan: dict[str, Any], output_dir: str) -> StagedInput:
-    """Copy the online partitions to the Spark engine's staging layout (replacing an earlier staging)."""
-    fs, path = fsspec.core.url_to_fs(storage.join(output_dir, STAGING_DIR))
-    if fs.exists(path):
-        fs.rm(path, recursive=True)
-    rows: dict[int, int] = {}
-    for descriptor in plan["online"]:
-        table = read_partition(descriptor["path"])
-        with storage.atomic_open(staged_file(output_dir, int(descriptor["index"]))) as fh:
-            pq.write_table(table, fh)
-        rows[int(descriptor["index"])] = table.num_rows
+def _planned(plan: dict[str, Any]) -> StagedInput:
+    """The online partitions as the engine's buckets, from the plan's descriptors (no data read here)."""
+    rows = {int(d["index"]): int(d["conversations"]) for d in plan["online"]}
     total = sum(rows.values())
     return StagedInput(buckets=len(rows), rows_per_bucket=rows, read=total, accepted=total, rejected=0)
 
@@ -61,7 +51,7 @@ def classify_week_spark(
     if not plan["online"]:
         return {"partitions": 0, "rows": 0}
     output_dir = storage.join(week, CLASSIFY_DIR)
-    staged = _stage(plan, output_dir)
+    staged = _planned(plan)
     job = BucketJob(
         output_dir=output_dir,
         checkpoint_root=storage.join(output_dir, CHECKPOINT_DIR),
@@ -70,7 +60,9 @@ def classify_week_spark(
         run_id=run_id,
         strategy=run.strategy,
     )
-    summaries = run_spark(staged, job, spark)
+    # The executors read the plan's partition files themselves (file or folder, part=NNNNN.parquet).
+    source = storage.join(week, PLAN_DIR)
+    summaries = run_spark(staged, job, spark, source=source, bucket_pattern=r"/part=(\d+)\.parquet")
     logger.info("week %s: %d partition(s) classified on Spark", week, len(summaries))
     return {"partitions": len(summaries), "rows": sum(s.rows for s in summaries)}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import fsspec
@@ -19,7 +19,7 @@ from semtel_core.prompts.registry import ClassifierRegistry
 from semtel_core.quality import gx_runner, suites
 from semtel_core.quality.report import ClassifierStatistics, ExpectationOutcome, QualityReport
 from semtel_core.quality.statistics import classifier_statistics
-from semtel_core.quality.week_counts import WeekCounts, count_week
+from semtel_core.quality.week_counts import WeekCounts, count_week, count_week_on_spark
 from semtel_core.schema.results import RESULT_SCHEMA
 
 if TYPE_CHECKING:
@@ -60,6 +60,14 @@ def _arrow_schema_outcome(results_path: str) -> ExpectationOutcome:
         expected={"schema": expected},
         observed={"mismatched": wrong, "unexpected_columns": sorted(unexpected), "in_order": in_order},
     )
+
+
+def _counter(settings: Settings) -> Callable[[str], WeekCounts]:
+    """The week's figures from the run's engine: one Polars streaming pass, or one Spark job."""
+    if settings.classify.engine == "spark":
+        master = settings.classify.spark_master
+        return lambda path: count_week_on_spark(path, master)
+    return count_week
 
 
 def _statistics(
@@ -153,8 +161,9 @@ def validate_week(
     registry = ClassifierRegistry.from_settings(settings)
     labels = {c.name: c.labels for c in registry.select(names)}
     schema = _arrow_schema_outcome(results_path)
-    week = count_week(results_path)
-    previous = count_week(previous_results_path) if previous_results_path else None
+    count = _counter(settings)
+    week = count(results_path)
+    previous = count(previous_results_path) if previous_results_path else None
     extract = _read_extract_summary(extract_summary_path)
     stats = _statistics(week, names, extract.sampled, previous)
     combinations = week.combinations.to_pandas()

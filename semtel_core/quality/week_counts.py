@@ -5,12 +5,15 @@ memory does not grow with the week: what it keeps is one row per classifier and 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
+from typing import Any
 
 import polars as pl
 
 from semtel_core.load.aggregates import LABELLED_STATUSES
-from semtel_core.load.reading import scan_results
+from semtel_core.load.reading import results_on_spark, scan_results
 
 UNLABELLED = ("invalid", "error")
 # Never null in a result row; classifier, status and strategy are checked on the combinations instead.
@@ -62,3 +65,41 @@ def count_week(results_path: str) -> WeekCounts:
     combinations = rows.group_by(*COMBINATION).agg(pl.len().alias("rows"))
     per, combos = pl.collect_all([per_classifier, combinations], engine="streaming")
     return WeekCounts(per.sort("classifier"), combos.sort(*COMBINATION))
+
+
+def count_week_on_spark(results_path: str, master: str, spark: Any = None) -> WeekCounts:
+    """:func:`count_week` as one Spark job (the given or active session, else ``master``): the same figures, so
+    the same gate, when the week's rows live where only a cluster reads them in time."""
+    from pyspark.sql import functions as F
+
+    from semtel_core.classify.spark_engine import owned_session
+
+    def count(condition: Any) -> Any:
+        return F.sum(F.when(condition, 1).otherwise(0))
+
+    with owned_session(master, spark) as session:
+        rows = results_on_spark(session, results_path)
+        per_classifier = rows.groupBy("classifier").agg(
+            F.count(F.lit(1)).alias("rows"),
+            # Polars' n_unique counts a null as one more value; Spark's distinct count skips it
+            (F.countDistinct("conversation_id") + F.max(F.col("conversation_id").isNull().cast("int"))).alias(
+                "distinct_conversations"
+            ),
+            count(F.col("status").isin(*UNLABELLED)).alias("unlabelled"),
+            count(F.col("status").isin(*LABELLED_STATUSES) & F.col("label").isNull()).alias(
+                "labelled_without_label"
+            ),
+            count(F.col("grader_verdict").isNotNull()).alias("graded"),
+            count(F.coalesce(F.col("flipped"), F.lit(False))).alias("flipped"),
+            count(reduce(operator.or_, [F.col(c).isNull() for c in REQUIRED])).alias("null_required"),
+            count(reduce(operator.or_, [F.coalesce(F.col(c), F.lit(0)) < 0 for c in NON_NEGATIVE])).alias(
+                "negative_values"
+            ),
+        )
+        combinations = rows.groupBy(*COMBINATION).agg(F.count(F.lit(1)).alias("rows"))
+        per, combos = per_classifier.toArrow(), combinations.toArrow()
+    counts = [c for c in per.column_names if c != "classifier"]
+    # The Polars figures' types (lengths and counts are UInt32 there), so both engines give equal frames.
+    per_frame = pl.DataFrame(pl.from_arrow(per)).with_columns(pl.col(counts).cast(pl.UInt32))
+    combo_frame = pl.DataFrame(pl.from_arrow(combos)).with_columns(pl.col("rows").cast(pl.UInt32))
+    return WeekCounts(per_frame.sort("classifier"), combo_frame.sort(*COMBINATION))

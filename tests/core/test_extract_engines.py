@@ -1,4 +1,4 @@
-"""The extract and the plan's cut give the same result on Spark as on Polars: a date-partitioned input with bad
+"""The extract and the plan give the same result on Spark as on Polars: a date-partitioned input with bad
 rows, repeated ids (inside and outside the week), repeated contents, PII, a blank line, a gzip file and a
 partition outside the week."""
 
@@ -21,6 +21,8 @@ from semtel_core.errors import InputFileError
 from semtel_core.extract import extract
 from semtel_core.extract_spark import extract_spark
 from semtel_core.pipeline.partitioning import count_bins, write_partitions
+from semtel_core.pipeline.partitioning_spark import plan_on_spark
+from semtel_core.pipeline.shards import PARTITION_NAME, read_partition
 from semtel_core.sample_data import CONVERSATIONS_PATH
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA
 
@@ -108,22 +110,28 @@ def test_extract_on_spark_equals_polars(source: Path, tmp_path: Path, spark: Any
     assert pq.read_table(on_spark.rejects_path).equals(pq.read_table(on_polars.rejects_path))
     assert json.loads((tmp_path / "spark" / "extract_summary.json").read_text())["read"] == on_polars.read
 
-    # The plan cuts the folder exactly as the file, partition for partition.
+    # The plan cuts the folder exactly as the file, partition for partition, and so does its Spark twin.
     budget = 2_000
     cuts = {
         e: count_bins(s.conversations_path, budget) for e, s in (("polars", on_polars), ("spark", on_spark))
     }
-    assert cuts["spark"].rows == cuts["polars"].rows and cuts["polars"].partitions > 1
-    assert cuts["spark"].tokens == cuts["polars"].tokens
+    cuts["spark-plan"] = plan_on_spark(
+        on_spark.conversations_path, budget, str(tmp_path / "plan-spark-plan"), "", spark
+    )
+    for engine in ("spark", "spark-plan"):
+        assert cuts[engine].rows == cuts["polars"].rows and cuts[engine].tokens == cuts["polars"].tokens
+        assert (cuts[engine].bins == cuts["polars"].bins).all()
+    assert cuts["polars"].partitions > 1
     for engine, summary in (("polars", on_polars), ("spark", on_spark)):
         write_partitions(
-            summary.conversations_path, cuts[engine], str(tmp_path / f"plan-{engine}"), "p=%05d.parquet"
+            summary.conversations_path, cuts[engine], str(tmp_path / f"plan-{engine}"), PARTITION_NAME
         )
+    assert (tmp_path / "plan-spark-plan" / (PARTITION_NAME % 0)).is_dir()
     for index in range(cuts["polars"].partitions):
-        name = f"p={index:05d}.parquet"
-        assert _table(str(tmp_path / "plan-spark" / name)).equals(
-            _table(str(tmp_path / "plan-polars" / name))
-        )
+        name = PARTITION_NAME % index
+        reference = read_partition(str(tmp_path / "plan-polars" / name))
+        for engine in ("spark", "spark-plan"):
+            assert read_partition(str(tmp_path / f"plan-{engine}" / name)).equals(reference), (engine, index)
 
 
 def test_a_rerun_on_the_other_engine_replaces_the_output(source: Path, tmp_path: Path, spark: Any) -> None:
