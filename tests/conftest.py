@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +73,14 @@ def delete_budgets(prefix: str) -> int:
         return 0
     finally:
         client.close()
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A Spark ``local[2]`` session for one test file, stopped after it: while it is active, semtel's steps use
+    it instead of starting their own."""
+    from semtel_core.classify.spark_engine import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()

@@ -4,7 +4,6 @@ on the same input and deterministic endpoint."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +23,6 @@ pytestmark = [
 ]
 
 VARYING = ["created_at", "latency_ms"]  # wall-clock facts; everything else must match
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from semtel_core.classify.spark_engine import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
 
 
 def _rows(output: Path) -> pa.Table:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,15 +32,6 @@ pytestmark = [
 ]
 
 WINDOW = (datetime(2026, 10, 12, tzinfo=UTC), datetime(2026, 10, 19, tzinfo=UTC))
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from semtel_core.classify.spark_engine import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
 
 
 def _day(line: bytes) -> str:

@@ -3,7 +3,6 @@ same duplicates, and replaces a week either engine loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,6 @@ pytestmark = [
 ]
 
 WEEK = date(2026, 11, 16)
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    """One session for the module: ``load_week`` uses the active one rather than start its own."""
-    from semtel_core.classify.spark_engine import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
 
 
 def _settings(engine: str) -> Settings:

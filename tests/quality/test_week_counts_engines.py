@@ -4,7 +4,6 @@ is required, negative tokens, flips, unlabelled rows, a second file in a sub-fol
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +22,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from semtel_core.classify.spark_engine import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
 
 
 def _odd_rows(results: Path) -> None:
