@@ -190,16 +190,25 @@ def extract_spark(
                 }
             )
 
+            # Rank the reads of each id on the narrow columns only: the full rows are shuffled once, for the
+            # final sort; the later reads (few) are staged and anti-joined away from the written rows.
             first_read = Window.partitionBy("conversation_id").orderBy(FILE, SEQ)
-            ranked = triaged.filter(F.col(KIND).isin(*ACCEPTED)).withColumn(
-                "_read", F.row_number().over(first_read)
+            located = (FILE, SEQ, KIND, "conversation_id", "source", "line", "row")
+            staged_repeats = storage.join(work, "repeats")
+            (
+                triaged.filter(F.col(KIND).isin(*ACCEPTED))
+                .select(*located)
+                .withColumn("_read", F.row_number().over(first_read))
+                .filter(F.col("_read") > 1)
+                .drop("_read")
+                .write.parquet(spark_path(staged_repeats))
             )
-            staged_ranked = storage.join(work, "ranked")
-            ranked.write.parquet(spark_path(staged_ranked))
-            ranked = session.read.schema(ranked.schema).parquet(spark_path(staged_ranked))
-            repeats = ranked.filter(F.col("_read") > 1)
+            repeats = session.read.schema(triaged.select(*located).schema).parquet(spark_path(staged_repeats))
             repeated_by_kind = Counter({r[KIND]: r["count"] for r in repeats.groupBy(KIND).count().collect()})
-            kept = ranked.filter((F.col("_read") == 1) & (F.col(KIND) == WRITTEN))
+            # a staged file: Spark knows its size and broadcasts it when small (the usual case)
+            kept = triaged.filter(F.col(KIND) == WRITTEN).join(
+                repeats.select(FILE, SEQ), [FILE, SEQ], "left_anti"
+            )
 
             scan_rejects = triaged.filter(F.col(KIND) == REJECTED).select(
                 F.lit(0).alias("_group"),
@@ -221,8 +230,12 @@ def extract_spark(
             kept.orderBy(FILE, SEQ).select(*CONVERSATION_SCHEMA.names).write.parquet(
                 spark_path(new_conversations)
             )
-            written = kept.count()
-            unique = kept.select(F.countDistinct("content_hash")).first()[0] if written else 0
+            # Counted from what was written (the row count from the files' footers)
+            output = session.read.schema(from_arrow_schema(CONVERSATION_SCHEMA)).parquet(
+                spark_path(new_conversations)
+            )
+            written = output.count()
+            unique = output.select(F.countDistinct("content_hash")).first()[0] if written else 0
             rejected = sum(n for (kind, _), n in by_kind.items() if kind == REJECTED) + sum(
                 repeated_by_kind.values()
             )
