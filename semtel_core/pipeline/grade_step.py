@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -51,10 +52,29 @@ def _read_json(path: str) -> dict[str, Any]:
     return data
 
 
-def _partition_rows(plan: dict[str, Any], index: int) -> pa.Table:
-    online = [online_results_file(d) for d in plan["online"] if d["index"] == index]
-    batch = [batch_results_file(d) for d in plan["batch"] if d["index"] == index]
-    tables = [pq.read_table(path, schema=RESULT_SCHEMA) for path in online + batch]
+@dataclass(frozen=True)
+class _PartitionWork:
+    """What grading one partition reads: its classified rows' files and the classifiers it must have rows of."""
+
+    index: int
+    result_files: tuple[str, ...]
+    classifiers: frozenset[str]
+
+
+def _work(plan: dict[str, Any], indexes: list[int]) -> list[_PartitionWork]:
+    classifiers = frozenset(c for d in plan["online"] + plan["batch"] for c in d["classifiers"])
+    files: dict[int, list[str]] = {i: [] for i in indexes}
+    for d in plan["online"]:
+        if d["index"] in files:
+            files[d["index"]].append(online_results_file(d))
+    for d in plan["batch"]:
+        if d["index"] in files:
+            files[d["index"]].append(batch_results_file(d))
+    return [_PartitionWork(i, tuple(files[i]), classifiers) for i in indexes]
+
+
+def _partition_rows(work: _PartitionWork) -> pa.Table:
+    tables = [pq.read_table(path, schema=RESULT_SCHEMA) for path in work.result_files]
     return pa.concat_tables(tables) if tables else RESULT_SCHEMA.empty_table()
 
 
@@ -128,13 +148,13 @@ def _remove_stale(results_dir: str, keep: set[str]) -> None:
 
 
 def _grade_partition(
-    week: str, plan: dict[str, Any], index: int, settings: Settings, run_id: str
+    week: str, work: _PartitionWork, settings: Settings, run_id: str
 ) -> tuple[str, dict[str, Any], int]:
     """Grade one partition and replace its results file: (file name, grader report, rows)."""
-    classifiers = {c for d in plan["online"] + plan["batch"] for c in d["classifiers"]}
+    index = work.index
     conversations = read_partition(partition_file(week, index))
-    rows = _partition_rows(plan, index)
-    _check(rows, conversations, classifiers, index)
+    rows = _partition_rows(work)
+    _check(rows, conversations, set(work.classifiers), index)
     signals = _signals(week, index, rows, conversations, settings, run_id)
     graded, report = grade_partition(rows, conversations, settings, signals=signals)
     name = f"part={index:05d}.parquet"
@@ -150,11 +170,14 @@ def grade_shard_task(
     ``<week>/grade/shard=KKKKK.json`` and the totals are returned."""
     settings = RunParams.parse(params).settings()
     week = shard["week_dir"]
-    plan = read_plan(week)
+    work = _work(read_plan(week), [int(d["index"]) for d in shard_partitions(shard)])
+    if settings.classify.engine == "spark":
+        graded = _grade_on_spark(week, work, settings, run_id)
+    else:
+        graded = [_grade_partition(week, w, settings, run_id) for w in work]
     reports: dict[str, Any] = {}
     totals: Counter[str] = Counter()
-    for descriptor in shard_partitions(shard):
-        name, report, rows = _grade_partition(week, plan, int(descriptor["index"]), settings, run_id)
+    for name, report, rows in graded:
         reports[name] = report
         totals.update(
             rows=rows, flagged=report["flagged"], judged=report["judged"], flipped=report["flipped"]
@@ -162,6 +185,23 @@ def grade_shard_task(
     summary = {"shard": int(shard["shard"]), "partitions": len(reports), **totals, "reports": reports}
     storage.write_json(_shard_file(week, int(shard["shard"])), summary)
     return {k: v for k, v in summary.items() if k != "reports"}
+
+
+def _grade_on_spark(
+    week: str, work: list[_PartitionWork], settings: Settings, run_id: str
+) -> list[tuple[str, dict[str, Any], int]]:
+    """The shard's partitions graded by Spark tasks, one each (the same function as on Polars; each task reads
+    its partition's files and writes its results file itself, only the reports come back)."""
+    from semtel_core.classify.spark_engine import owned_session
+
+    if not work:
+        return []
+    with owned_session(settings.classify.spark_master) as session:
+        tasks = session.sparkContext.parallelize(work, len(work))
+        graded: list[tuple[str, dict[str, Any], int]] = tasks.map(
+            lambda w: _grade_partition(week, w, settings, run_id)
+        ).collect()
+    return graded
 
 
 def _shard_file(week: str, shard: int) -> str:
