@@ -214,7 +214,7 @@ def finish_grading(week_start: datetime, params: Mapping[str, Any] | RunParams) 
     settings = RunParams.parse(params).settings()
     week = week_dir(settings.weekly.output_root, week_start)
     plan = read_plan(week)
-    shards = grade_shards(plan, settings.classify.max_shards)
+    shards = grade_shards(plan, settings)
     reports: dict[str, Any] = {}
     totals: Counter[str] = Counter()
     for shard in shards:
@@ -260,6 +260,6 @@ def grade_week(
     is configured, and rows that disagree are re-checked."""
     settings = RunParams.parse(params).settings()
     week = week_dir(settings.weekly.output_root, week_start)
-    for shard in grade_shards(read_plan(week), settings.classify.max_shards):
+    for shard in grade_shards(read_plan(week), settings):
         grade_shard_task(shard, params, run_id=run_id)
     return finish_grading(week_start, params)

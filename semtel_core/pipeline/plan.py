@@ -108,4 +108,4 @@ def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> di
         len(online_shards),
         len(batch_shards),
     )
-    return {**counts, "online": online_shards, "batch": batch_shards, "grade": grade_shards(full, cap)}
+    return {**counts, "online": online_shards, "batch": batch_shards, "grade": grade_shards(full, settings)}

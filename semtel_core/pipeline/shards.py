@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from semtel_core import storage
+from semtel_core.config import Settings
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA
 
 PLAN_DIR = "plan"
@@ -78,10 +79,13 @@ def shard_partitions(shard: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def grade_shards(plan: Mapping[str, Any], max_shards: int) -> list[dict[str, Any]]:
-    """The grade work list of a plan (``plan.json``'s content): every partition, whichever path classified it."""
+def grade_shards(plan: Mapping[str, Any], settings: Settings) -> list[dict[str, Any]]:
+    """The grade work list of a plan (``plan.json``'s content): every partition, whichever path classified it;
+    at most ``classify.max_shards`` shards, and one on Spark (a single job spreads the partitions over the
+    executors; a job per shard would start executors hundreds of times)."""
     classifiers = sorted({c for d in [*plan["online"], *plan["batch"]] for c in d["classifiers"]})
-    return shard_descriptors(plan["week_dir"], plan["partitions"], classifiers, "grade", max_shards)
+    cap = 1 if settings.classify.engine == "spark" else settings.classify.max_shards
+    return shard_descriptors(plan["week_dir"], plan["partitions"], classifiers, "grade", cap)
 
 
 def shard_status(statuses: Sequence[str]) -> str:
