@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from semtel_core.hash_passes import in_pass, passes_for
 from semtel_core.ingest.rejects import Reject, RejectReason, SourceLocation
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA
 
@@ -65,34 +68,42 @@ class Repeats:
 
 
 def find_repeats(ids_path: str) -> Repeats:
+    """Every later read of an id, found in passes over hash ranges of the ids (:mod:`semtel_core.hash_passes`)."""
     ids = pl.scan_parquet(ids_path)
-    firsts = (
-        ids.group_by("conversation_id")
-        .agg(pl.col(SEQ).min().alias("_first"), pl.len().alias("_reads"))
-        .filter(pl.col("_reads") > 1)
-        .select("conversation_id", "_first")
-    )
-    repeats = (
-        ids.join(firsts, on="conversation_id")
-        .filter(pl.col(SEQ) != pl.col("_first"))
-        .drop("_first")
-        .sort(SEQ)
-        .collect(engine="streaming")
-    )
-    return Repeats(repeats)
-
-
-def _kept(staged_path: str, repeats: Repeats) -> pl.LazyFrame:
-    """The staged conversations without the repeated reads, in read order."""
-    dropped = repeats.frame.select(SEQ).lazy()
-    return pl.scan_parquet(staged_path).join(dropped, on=SEQ, how="anti", maintain_order="left").drop(SEQ)
+    passes = passes_for(pq.ParquetFile(ids_path).metadata.num_rows)
+    found = []
+    for index in range(passes):
+        share = ids.filter(in_pass("conversation_id", passes, index))
+        firsts = (
+            share.group_by("conversation_id")
+            .agg(pl.col(SEQ).min().alias("_first"), pl.len().alias("_reads"))
+            .filter(pl.col("_reads") > 1)
+            .select("conversation_id", "_first")
+        )
+        repeated = (
+            share.join(firsts, on="conversation_id").filter(pl.col(SEQ) != pl.col("_first")).drop("_first")
+        )
+        found.append(repeated.collect(engine="streaming"))
+    return Repeats(pl.concat(found).sort(SEQ))
 
 
 def kept_batches(staged_path: str, repeats: Repeats) -> Iterator[pa.Table]:
-    for frame in _kept(staged_path, repeats).collect_batches(chunk_size=BATCH_ROWS, engine="streaming"):
-        yield frame.to_arrow()
+    """The staged conversations without the repeated reads, in read order, one batch at a time (a filter on the
+    few dropped ``_seq`` values: a join would hold the staged rows to keep their order)."""
+    dropped = pa.array(repeats.frame.get_column(SEQ).to_numpy(), pa.int64())
+    with pq.ParquetFile(staged_path) as staged:
+        for batch in staged.iter_batches(batch_size=BATCH_ROWS):
+            keep = pc.invert(pc.is_in(batch.column(SEQ), value_set=dropped))
+            yield pa.Table.from_batches([batch.filter(keep)]).drop_columns([SEQ])
 
 
 def unique_contents(staged_path: str, repeats: Repeats) -> int:
-    kept = _kept(staged_path, repeats).select(pl.col("content_hash").n_unique())
-    return int(kept.collect(engine="streaming").item())
+    """Distinct content hashes of the kept conversations, counted in hash passes (:mod:`semtel_core.hash_passes`)."""
+    dropped = repeats.frame.get_column(SEQ).implode()
+    kept = pl.scan_parquet(staged_path).select("content_hash", SEQ).filter(~pl.col(SEQ).is_in(dropped))
+    passes = passes_for(pq.ParquetFile(staged_path).metadata.num_rows)
+    total = 0
+    for index in range(passes):
+        part = kept.filter(in_pass("content_hash", passes, index)).select(pl.col("content_hash").n_unique())
+        total += int(part.collect(engine="streaming").item())
+    return total

@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from semtel_core.hash_passes import in_pass, passes_for, rows_of
 from semtel_core.load.aggregates import LABELLED_STATUSES
 from semtel_core.load.reading import results_on_spark, scan_results
 
@@ -48,11 +49,24 @@ class WeekCounts:
         return counts
 
 
+def _distinct_conversations(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Distinct conversations per classifier, in hash passes over the ids (:mod:`semtel_core.hash_passes`)."""
+    passes = passes_for(rows_of(rows))
+    counted = [
+        rows.filter(in_pass("conversation_id", passes, index))
+        .group_by("classifier")
+        .agg(pl.col("conversation_id").n_unique().alias("distinct_conversations"))
+        .collect(engine="streaming")
+        for index in range(passes)
+    ]
+    summed = pl.concat(counted).group_by("classifier").agg(pl.col("distinct_conversations").sum())
+    return summed.with_columns(pl.col("distinct_conversations").cast(pl.UInt32)).lazy()
+
+
 def count_week(results_path: str) -> WeekCounts:
     rows = scan_results(results_path)
     per_classifier = rows.group_by("classifier").agg(
         pl.len().alias("rows"),
-        pl.col("conversation_id").n_unique().alias("distinct_conversations"),
         pl.col("status").is_in(UNLABELLED).sum().alias("unlabelled"),
         (pl.col("status").is_in(LABELLED_STATUSES) & pl.col("label").is_null())
         .sum()
@@ -64,7 +78,14 @@ def count_week(results_path: str) -> WeekCounts:
     )
     combinations = rows.group_by(*COMBINATION).agg(pl.len().alias("rows"))
     per, combos = pl.collect_all([per_classifier, combinations], engine="streaming")
-    return WeekCounts(per.sort("classifier"), combos.sort(*COMBINATION))
+    distinct = _distinct_conversations(rows).collect()
+    figures = per.join(distinct, on="classifier", how="left", nulls_equal=True).select(
+        "classifier",
+        "rows",
+        "distinct_conversations",
+        *[c for c in per.columns if c not in ("classifier", "rows")],
+    )
+    return WeekCounts(figures.sort("classifier"), combos.sort(*COMBINATION))
 
 
 def count_week_on_spark(results_path: str, master: str, spark: Any = None) -> WeekCounts:
