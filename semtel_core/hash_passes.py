@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-KEYS_PER_PASS = 500_000
+KEYS_PER_PASS = 200_000
 _SEED = 0x5E3  # any fixed value: the split must only be the same for every pass of one count
 
 

@@ -192,3 +192,9 @@ def replace_with(tmp: str, path: str) -> None:
 def is_folder(path: str) -> bool:
     fs, p = _fs(path)
     return bool(fs.isdir(p))
+
+
+def streaming_parquet(source: Any) -> pq.ParquetFile:
+    """A Parquet file to read batch by batch in flat memory. pyarrow's default (``pre_buffer=True``) keeps what it
+    has read: a 617 MB file read in batches peaked at 827 MB, and at 235 MB like this."""
+    return pq.ParquetFile(source, pre_buffer=False, buffer_size=1 << 20)

@@ -18,8 +18,8 @@ import fsspec
 import orjson
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
+from semtel_core import storage
 from semtel_core.errors import InputFileError
 from semtel_core.ingest.formats import InputFormat, detect_format, to_raw_conversation
 from semtel_core.ingest.rejects import Reject, RejectReason, SourceLocation
@@ -180,7 +180,7 @@ def _batches_rows(path: str, batches: Iterator[pa.RecordBatch], fmt: InputFormat
 def _parquet_rows(path: str, fmt: InputFormat, batch_rows: int) -> Iterator[RawRow]:
     with _open(path) as fh:
         try:
-            pf = pq.ParquetFile(fh)
+            pf = storage.streaming_parquet(fh)
         except (pa.ArrowInvalid, OSError) as exc:
             raise InputFileError(f"{path}: not a readable Parquet file: {exc}", path=path) from None
         fmt = _check_columnar_schema(path, pf.schema_arrow, fmt)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from semtel_core import storage
 from semtel_core.hash_passes import in_pass, passes_for
 from semtel_core.ingest.rejects import Reject, RejectReason, SourceLocation
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA
@@ -91,7 +92,7 @@ def kept_batches(staged_path: str, repeats: Repeats) -> Iterator[pa.Table]:
     """The staged conversations without the repeated reads, in read order, one batch at a time (a filter on the
     few dropped ``_seq`` values: a join would hold the staged rows to keep their order)."""
     dropped = pa.array(repeats.frame.get_column(SEQ).to_numpy(), pa.int64())
-    with pq.ParquetFile(staged_path) as staged:
+    with storage.streaming_parquet(staged_path) as staged:
         for batch in staged.iter_batches(batch_size=BATCH_ROWS):
             keep = pc.invert(pc.is_in(batch.column(SEQ), value_set=dropped))
             yield pa.Table.from_batches([batch.filter(keep)]).drop_columns([SEQ])

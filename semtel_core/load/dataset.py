@@ -83,7 +83,7 @@ def _batches(rows: ds.Dataset) -> Iterator[pa.RecordBatch]:
         return
     for path in rows.files:
         with rows.filesystem.open_input_file(path) as fh:
-            for batch in pq.ParquetFile(fh).iter_batches():
+            for batch in storage.streaming_parquet(fh).iter_batches():
                 yield _conformed(batch)
 
 

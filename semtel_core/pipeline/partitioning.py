@@ -109,7 +109,7 @@ def _batches(path: str, columns: list[str] | None) -> Iterator[pa.RecordBatch]:
     )
     for fs, inner in _files(path):
         with fs.open(inner, "rb") as fh:
-            source = pq.ParquetFile(fh, pre_buffer=False, buffer_size=1 << 20)
+            source = storage.streaming_parquet(fh)
             for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=columns):
                 yield batch.select(schema.names).cast(schema)
 
