@@ -544,9 +544,36 @@ def main() -> int:
                 result = run_once(n, engine, args, tmp)
                 report(result)
                 results.append(result)
+    marginal(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
+
+
+def marginal(results: list[dict[str, Any]]) -> None:
+    """With two sizes of one engine: the CPU per 1,000 more conversations, without the fixed per-week costs
+    (process and JVM starts, Spark applications) that a small week cannot amortise and 300 M conversations do."""
+    for engine in sorted({r["engine"] for r in results}):
+        runs = sorted((r for r in results if r["engine"] == engine), key=lambda r: r["conversations"])
+        if len(runs) < 2 or runs[0]["conversations"] == runs[-1]["conversations"]:
+            continue
+        small, big = runs[0], runs[-1]
+        extra = big["conversations"] - small["conversations"]
+        per_1000 = 1000 * (big["cpu_s"] - small["cpu_s"]) / extra
+        fixed = small["cpu_s"] - per_1000 * small["conversations"] / 1000
+        week_cpu_s = per_1000 * TARGET_CONVERSATIONS / 1000 + fixed
+        print(
+            f"\n{engine}: marginal {per_1000:.2f} CPU-s per 1,000 conversations between {small['conversations']:,} "
+            f"and {big['conversations']:,} (target <= 8), fixed {fixed:.0f} CPU-s a week; 300 M a week: "
+            f"{week_cpu_s / WEEK_S:.1f} cores busy all week, {week_cpu_s / DAY_S:.1f} cores for a 24 h run"
+        )
+        by_step = {s["step"]: s["cpu_s"] for s in small["steps"]}
+        steps = ", ".join(
+            f"{s['step']} {1000 * (s['cpu_s'] - by_step.get(s['step'], 0.0)) / extra:.2f}"
+            for s in big["steps"]
+            if s["cpu_s"] >= 1.0
+        )
+        print(f"  marginal CPU-s per 1,000 by step: {steps}")
 
 
 if __name__ == "__main__":

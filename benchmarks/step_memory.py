@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale import WEEK, build_week  # noqa: E402
+from scale import WEEK, build_week
 
 STEPS = ("extract", "plan", "results", "validate", "load")
 MEASURED = ("extract", "plan", "validate", "load")
