@@ -19,6 +19,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psutil
+
 from semtel_core.errors import EndpointUnavailableError
 
 # Batch API flags for tests: 1 simulated second = 1 ms, so validating and finalizing take 0.1 s and each
@@ -65,26 +67,57 @@ def _stop(process: subprocess.Popen[bytes], timeout: float) -> None:
 def running_endpoint(
     *args: str, env: dict[str, str] | None = None, startup_timeout: float = 30
 ) -> Iterator[str]:
-    """Run ``semtel endpoint serve`` with ``args``; yield its base URL (``http://127.0.0.1:PORT/v1``)."""
-    port = free_port()
-    command = [sys.executable, "-m", "semtel_core.cli.app", "endpoint", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), *args]
-    process = subprocess.Popen(command, env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
-    base_url = f"http://127.0.0.1:{port}/v1"
+    """Run ``semtel endpoint serve`` with ``args``; yield its base URL (``http://127.0.0.1:PORT/v1``).
+
+    The free port is only free when it is picked: another process (a parallel test's endpoint) may bind it first.
+    So the endpoint counts as started when *its* process listens on the port, not when something answers there,
+    and a start whose bind failed is retried on another port."""
+    last: EndpointUnavailableError | None = None
+    for _ in range(_START_ATTEMPTS):
+        port = free_port()
+        command = [sys.executable, "-m", "semtel_core.cli.app", "endpoint", "serve", "--host", "127.0.0.1"]
+        command += ["--port", str(port), *args]
+        process = subprocess.Popen(command, env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
+        base_url = f"http://127.0.0.1:{port}/v1"
+        try:
+            _wait_started(process, port, base_url, startup_timeout, args)
+        except EndpointUnavailableError as exc:
+            _stop(process, timeout=10)
+            last = exc  # most likely the port was taken: try another
+            continue
+        try:
+            yield base_url
+        finally:
+            _stop(process, timeout=10)
+        return
+    assert last is not None
+    raise last
+
+
+_START_ATTEMPTS = 3
+
+
+def _listens(pid: int, port: int) -> bool:
     try:
-        deadline = time.monotonic() + startup_timeout
-        while not answers(f"{base_url}/models"):
-            if process.poll() is not None:
-                raise EndpointUnavailableError(
-                    f"endpoint exited with {process.returncode} during startup",
-                    endpoint=base_url,
-                    args=list(args),
-                )
-            if time.monotonic() > deadline:
-                raise EndpointUnavailableError(
-                    f"endpoint did not answer within {startup_timeout}s", endpoint=base_url, args=list(args)
-                )
-            time.sleep(0.05)
-        yield base_url
-    finally:
-        _stop(process, timeout=10)
+        connections = psutil.Process(pid).net_connections(kind="tcp")
+    except psutil.Error:
+        return False
+    return any(c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port for c in connections)
+
+
+def _wait_started(
+    process: subprocess.Popen[bytes], port: int, base_url: str, timeout: float, args: tuple[str, ...]
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not (_listens(process.pid, port) and answers(f"{base_url}/models")):
+        if process.poll() is not None:
+            raise EndpointUnavailableError(
+                f"endpoint exited with {process.returncode} during startup",
+                endpoint=base_url,
+                args=list(args),
+            )
+        if time.monotonic() > deadline:
+            raise EndpointUnavailableError(
+                f"endpoint did not answer within {timeout}s", endpoint=base_url, args=list(args)
+            )
+        time.sleep(0.05)

@@ -57,3 +57,35 @@ def test_invalid_options_fail_fast_with_the_field_named() -> None:
         running_endpoint("--fault-500", "0.7", "--fault-503", "0.7"),
     ):
         pass
+
+
+def test_a_port_taken_by_another_server_is_not_mistaken_for_ours(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parallel test's server may bind the picked port first and answer /v1/models: the endpoint must be the
+    started process, on another port."""
+    import http.server
+    import threading
+
+    from semtel_core.endpoint import testing
+
+    class Answers(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"data": []}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    squatter = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=squatter.serve_forever, daemon=True).start()
+    taken = squatter.server_address[1]
+    ports = iter([taken])
+    monkeypatch.setattr(testing, "free_port", lambda: next(ports, None) or free_port())
+    try:
+        with running_endpoint() as base_url:
+            assert f":{taken}/" not in base_url
+            with urllib.request.urlopen(f"{base_url}/_stats", timeout=5) as response:
+                assert response.status == 200  # a route only semtel's endpoint has
+    finally:
+        squatter.shutdown()
+        squatter.server_close()
