@@ -101,8 +101,8 @@ _FILE_SCHEMA = pa.schema([f for f in RESULT_SCHEMA if f.name != "classifier"])  
 
 class _ClassifierFiles:
     """One classifier's staged files, ``part-N.parquet``: at most ``max_rows`` rows each, row groups of
-    ``GROUP_ROWS``. (pyarrow's ``write_dataset`` queues up to 64 M rows when reading outpaces writing, and its
-    memory grew with the week: 395 MB at 0.5 M result rows, 895 MB at 5 M.)"""
+    ``GROUP_ROWS``. (pyarrow's ``write_dataset``, fed by a dataset scanner that reads ahead without backpressure,
+    grew with the week: 395 MB at 0.5 M result rows, 895 MB at 5 M; see ``_batches``.)"""
 
     def __init__(self, folder: str, afs: Any, max_rows: int, written: list[str]) -> None:
         self._folder, self._afs, self._max, self._written = folder, afs, max_rows, written
