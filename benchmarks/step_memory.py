@@ -1,5 +1,6 @@
-"""Is every data step's memory flat in the size of the week? Peak RSS of extract, plan, validate and load (each in
-a fresh process, Polars engine) on the synthetic date-partitioned week of ``scale.py`` at several sizes.
+"""Is every data step's memory flat in the size of the week? Peak RSS of extract, plan, validate, load and report
+(each in a fresh process, Polars engine, as the DAG runs them: validate saves the week's aggregates, load and
+report read them) on the synthetic date-partitioned week of ``scale.py`` at several sizes.
 
 The LLM steps are left out on purpose: classify and grade work one planned partition (``classify.partition_tokens``)
 at a time whatever the week's size, and classifying 1 M conversations against the local endpoint takes two hours
@@ -29,8 +30,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import WEEK, build_week
 
-STEPS = ("extract", "plan", "results", "validate", "load")
-MEASURED = ("extract", "plan", "validate", "load")
+STEPS = ("extract", "plan", "results", "validate", "load", "report")
+MEASURED = ("extract", "plan", "validate", "load", "report")
 
 
 def _week_start() -> datetime:
@@ -91,7 +92,7 @@ def _write_results(params: dict[str, Any]) -> dict[str, Any]:
 def child(step: str, params: dict[str, Any]) -> None:
     """Run one step in this process and print its figures as JSON (peak RSS from the kernel)."""
     from semtel_core.pipeline.plan import plan_week
-    from semtel_core.pipeline.publish_step import load_week_task, validate_week_task
+    from semtel_core.pipeline.publish_step import load_week_task, report_week, validate_week_task
     from semtel_core.pipeline.weekly import extract_week
 
     started, cpu = time.perf_counter(), time.process_time()
@@ -106,9 +107,20 @@ def child(step: str, params: dict[str, Any]) -> None:
     elif step == "validate":
         out = validate_week_task(_week_start(), params)
         figures = {"rows_in": out["rows"], "rows_out": len(out["expectations"])}
-    else:
+    elif step == "load":
         out = load_week_task(_week_start(), params)
         figures = {"rows_in": out["rows"], "rows_out": len(out["files"])}
+    else:
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        from semtel_core.pipeline.publish_step import AGGREGATES_DIR
+        from semtel_core.pipeline.weekly import run_week_dir
+
+        html = report_week(_week_start(), params)
+        saved = Path(run_week_dir(params, _week_start())) / AGGREGATES_DIR / "per_classifier.parquet"
+        described = pc.sum(pq.read_table(saved).column("rows")).as_py()  # the rows its aggregates describe
+        figures = {"rows_in": described, "rows_out": Path(html).stat().st_size}
     figures |= {
         "wall_s": time.perf_counter() - started,
         "cpu_s": time.process_time() - cpu,

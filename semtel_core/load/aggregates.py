@@ -7,7 +7,6 @@ Rows without a label (status ``invalid`` or ``error``) are counted under the pse
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -58,31 +57,20 @@ def weekly_aggregates(results: pa.Table | pl.LazyFrame, week_start: date) -> lis
     return aggregates_of(grouped, week_start)
 
 
-def weekly_aggregates_on_spark(rows: Any, week_start: date) -> list[WeeklyAggregate]:
-    """:func:`weekly_aggregates` of a Spark DataFrame of result rows: the groups summed by Spark."""
-    from pyspark.sql import functions as F
-
-    labelled = F.col("status").isin(*LABELLED_STATUSES) & F.col("label").isNotNull()
-    # concat, not format_string: a null status stays null, as with Polars' format
-    bucket_label = F.when(labelled, F.col("label")).otherwise(
-        F.concat(F.lit("("), F.col("status"), F.lit(")"))
-    )
-
-    def total(column: str, zero: Any) -> Any:  # Polars sums nothing to 0, Spark to null
-        return F.coalesce(F.sum(column), F.lit(zero)).alias(column)
-
+def combination_aggregates(combinations: pl.DataFrame, week_start: date) -> list[WeeklyAggregate]:
+    """:func:`weekly_aggregates` from the week's (classifier, label, status, strategy) combinations with their
+    ``rows`` and sums (:class:`~semtel_core.quality.week_counts.WeekCounts`), without the rows."""
     grouped = (
-        rows.withColumn("bucket_label", bucket_label)
-        .groupBy("classifier", "bucket_label")
+        combinations.with_columns(label_or_status().alias("bucket_label"))
+        .group_by("classifier", "bucket_label")
         .agg(
-            F.count(F.lit(1)).alias("count"),
-            total("prompt_tokens", 0),
-            total("completion_tokens", 0),
-            total("cost_usd", 0.0),
+            pl.col("rows").sum().alias("count"),
+            pl.col("prompt_tokens").sum(),
+            pl.col("completion_tokens").sum(),
+            pl.col("cost_usd").sum(),
         )
-        .toArrow()
     )
-    return aggregates_of(pl.DataFrame(pl.from_arrow(grouped)), week_start)
+    return aggregates_of(grouped, week_start)
 
 
 def aggregates_of(grouped: pl.DataFrame, week_start: date) -> list[WeeklyAggregate]:

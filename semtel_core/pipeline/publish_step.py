@@ -20,6 +20,9 @@ from semtel_core.pipeline.weekly import week_dir
 
 REPORT_FILE = "report.html"
 QUALITY_FILE = "quality_report.json"
+AGGREGATES_DIR = (
+    "aggregates"  # the week's counts (quality.week_counts): saved by validate, read by load and report
+)
 
 
 def validate_week_task(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
@@ -33,7 +36,8 @@ def validate_week_task(week_start: datetime, params: Mapping[str, Any] | RunPara
     settings = run.settings()
     output_root = settings.weekly.output_root
     week = week_dir(output_root, week_start)
-    previous = storage.join(week_dir(output_root, week_start - timedelta(days=7)), RESULTS_DIR)
+    previous_week = week_dir(output_root, week_start - timedelta(days=7))
+    previous = storage.join(previous_week, RESULTS_DIR)
     report = validate_week(
         storage.join(week, RESULTS_DIR),
         storage.join(week, "extract", "extract_summary.json"),
@@ -41,6 +45,8 @@ def validate_week_task(week_start: datetime, params: Mapping[str, Any] | RunPara
         settings,
         classifiers=settings.classifiers,
         report_path=storage.join(week, QUALITY_FILE),
+        aggregates_path=storage.join(week, AGGREGATES_DIR),
+        previous_aggregates_path=storage.join(previous_week, AGGREGATES_DIR),
     )
     return report.model_dump(mode="json")
 
@@ -57,8 +63,14 @@ def load_week_task(week_start: datetime, params: Mapping[str, Any] | RunParams) 
     settings = RunParams.parse(params).settings()
     output_root = settings.weekly.output_root
     root = settings.load.dataset_root or dataset_root(output_root)
-    results = storage.join(week_dir(output_root, week_start), RESULTS_DIR)
-    return load_week(results, root, week_start, settings).model_dump(mode="json")
+    week = week_dir(output_root, week_start)
+    return load_week(
+        storage.join(week, RESULTS_DIR),
+        root,
+        week_start,
+        settings,
+        aggregates_path=storage.join(week, AGGREGATES_DIR),
+    ).model_dump(mode="json")
 
 
 def _exists(path: str) -> bool:
@@ -73,7 +85,8 @@ def report_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> 
     settings = RunParams.parse(params).settings()
     output_root = settings.weekly.output_root
     week = week_dir(output_root, week_start)
-    previous = storage.join(week_dir(output_root, week_start - timedelta(days=7)), RESULTS_DIR)
+    previous_week = week_dir(output_root, week_start - timedelta(days=7))
+    previous = storage.join(previous_week, RESULTS_DIR)
     with fsspec.open(storage.join(week, "extract", "extract_summary.json"), "rb") as fh:
         extract_summary = json.loads(fh.read())
     out = storage.join(week, REPORT_FILE)
@@ -90,5 +103,7 @@ def report_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> 
         extract_summary=extract_summary,
         quality_report=quality_report,
         week=week_start.date(),
+        aggregates_path=storage.join(week, AGGREGATES_DIR),
+        previous_aggregates_path=storage.join(previous_week, AGGREGATES_DIR),
     )
     return out

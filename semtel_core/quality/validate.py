@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import fsspec
@@ -19,7 +19,7 @@ from semtel_core.prompts.registry import ClassifierRegistry
 from semtel_core.quality import gx_runner, suites
 from semtel_core.quality.report import ClassifierStatistics, ExpectationOutcome, QualityReport
 from semtel_core.quality.statistics import classifier_statistics
-from semtel_core.quality.week_counts import WeekCounts, count_week, count_week_on_spark
+from semtel_core.quality.week_counts import WeekCounts, counter_for, week_counts
 from semtel_core.schema.results import RESULT_SCHEMA
 
 if TYPE_CHECKING:
@@ -60,14 +60,6 @@ def _arrow_schema_outcome(results_path: str) -> ExpectationOutcome:
         expected={"schema": expected},
         observed={"mismatched": wrong, "unexpected_columns": sorted(unexpected), "in_order": in_order},
     )
-
-
-def _counter(settings: Settings) -> Callable[[str], WeekCounts]:
-    """The week's figures from the run's engine: one Polars streaming pass, or one Spark job."""
-    if settings.classify.engine == "spark":
-        master = settings.classify.spark_master
-        return lambda path: count_week_on_spark(path, master)
-    return count_week
 
 
 def _statistics(
@@ -151,19 +143,25 @@ def validate_week(
     *,
     classifiers: Sequence[str] | None = None,
     report_path: str | None = None,
+    aggregates_path: str | None = None,
+    previous_aggregates_path: str | None = None,
 ) -> QualityReport:
     """Check one week's results; raise :class:`DataQualityError` (statistics + failed expectations) on failure.
 
     ``classifiers`` are the ones the week ran (default: ``settings.classifiers``); each must have one row per
     conversation the extract sampled. ``report_path`` (optional) receives the report as JSON, failed or not.
+    The week's aggregates are saved to ``aggregates_path`` (and last week's read from ``previous_aggregates_path``)
+    when given, for the load and the report (:func:`~semtel_core.quality.week_counts.week_counts`).
     """
     names = list(classifiers or settings.classifiers)
     registry = ClassifierRegistry.from_settings(settings)
     labels = {c.name: c.labels for c in registry.select(names)}
     schema = _arrow_schema_outcome(results_path)
-    count = _counter(settings)
-    week = count(results_path)
-    previous = count(previous_results_path) if previous_results_path else None
+    count = counter_for(settings)
+    week = week_counts(results_path, aggregates_path, count)
+    previous = (
+        week_counts(previous_results_path, previous_aggregates_path, count) if previous_results_path else None
+    )
     extract = _read_extract_summary(extract_summary_path)
     stats = _statistics(week, names, extract.sampled, previous)
     combinations = week.combinations.to_pandas()

@@ -1,7 +1,8 @@
-"""The figures of the weekly report, computed from result rows with Polars; no HTML here.
+"""The figures of the weekly report, computed from the week's aggregates; no HTML here.
 
-Every figure is a small aggregate collected by Polars' streaming engine from a lazy frame of the rows
-(:func:`semtel_core.load.reading.scan_results`), so the report never holds the week's row table.
+Every figure is read from :class:`~semtel_core.quality.week_counts.WeekCounts` (label combinations with their
+sums, cross-tab pairs, distinct conversations), counted once per week in a streaming pass or a Spark job and
+saved by the quality gate, so the report never reads the week's rows.
 
 Small-cell suppression (as in Anthropic's Clio): any cell counting fewer than ``k`` conversations is withheld
 (``count=None``), its share and week-over-week change too. When exactly one label of a distribution is withheld
@@ -13,12 +14,10 @@ from __future__ import annotations
 import math
 
 import polars as pl
-import pyarrow as pa
 from pydantic import BaseModel
 
 from semtel_core.load.aggregates import LABELLED_STATUSES
-
-CROSS_TABS = (("user_expertise", "satisfaction"), ("topic", "task_complexity"))
+from semtel_core.quality.week_counts import WeekCounts
 
 
 class Bar(BaseModel):
@@ -66,28 +65,15 @@ class Rates(BaseModel):
     flip_rate: float | None  # flipped / graded; None when nothing was graded
 
 
-Rows = pl.DataFrame | pl.LazyFrame
+def _labelled(week: WeekCounts) -> pl.DataFrame:
+    return week.combinations.filter(pl.col("status").is_in(LABELLED_STATUSES) & pl.col("label").is_not_null())
 
 
-def frame_of(table: pa.Table) -> pl.DataFrame:
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
-    return frame
-
-
-def _collect(query: pl.LazyFrame) -> pl.DataFrame:
-    return query.collect(engine="streaming")
-
-
-def _labelled(frame: Rows) -> pl.LazyFrame:
-    return frame.lazy().filter(pl.col("status").is_in(LABELLED_STATUSES) & pl.col("label").is_not_null())
-
-
-def _counts(frame: Rows, classifier: str) -> dict[str, int]:
-    mine = _labelled(frame).filter(pl.col("classifier") == classifier)
-    return {
-        str(r["label"]): int(r["len"]) for r in _collect(mine.group_by("label").len()).iter_rows(named=True)
-    }
+def _counts(week: WeekCounts, classifier: str) -> dict[str, int]:
+    mine = (
+        _labelled(week).filter(pl.col("classifier") == classifier).group_by("label").agg(pl.col("rows").sum())
+    )
+    return {str(label): int(rows) for label, rows in mine.iter_rows()}
 
 
 def _withheld(counts: dict[str, int], k: int) -> set[str]:
@@ -114,8 +100,8 @@ def _shares(counts: dict[str, int]) -> dict[str, float]:
     return {label: n / total for label, n in counts.items()} if total else {}
 
 
-def distribution(frame: Rows, previous: Rows | None, classifier: str, k: int) -> Distribution:
-    counts = _counts(frame, classifier)
+def distribution(week: WeekCounts, previous: WeekCounts | None, classifier: str, k: int) -> Distribution:
+    counts = _counts(week, classifier)
     shares = _shares(counts)
     prev_counts = _counts(previous, classifier) if previous is not None else {}
     prev_shares = _shares(prev_counts)
@@ -139,14 +125,18 @@ def distribution(frame: Rows, previous: Rows | None, classifier: str, k: int) ->
     )
 
 
-def cross_tab(frame: Rows, rows_classifier: str, cols_classifier: str, k: int) -> CrossTab | None:
-    labelled = _labelled(frame).select("conversation_id", "classifier", "label")
-    left = labelled.filter(pl.col("classifier") == rows_classifier).select("conversation_id", r="label")
-    right = labelled.filter(pl.col("classifier") == cols_classifier).select("conversation_id", c="label")
-    pairs = _collect(left.join(right, on="conversation_id").group_by("r", "c").len())
+def cross_tab(week: WeekCounts, rows_classifier: str, cols_classifier: str, k: int) -> CrossTab | None:
+    """The pairs of labels that ``rows_classifier`` and ``cols_classifier`` gave one conversation (one of the
+    pairs :data:`~semtel_core.quality.week_counts.CROSS_TABS` counts); None when no conversation has both."""
+    pairs = week.pairs.filter(
+        (pl.col("rows_classifier") == rows_classifier) & (pl.col("cols_classifier") == cols_classifier)
+    )
     if pairs.is_empty():
         return None
-    counts = {(str(r["r"]), str(r["c"])): int(r["len"]) for r in pairs.iter_rows(named=True)}
+    counts = {
+        (str(r), str(c)): int(n)
+        for r, c, n in pairs.select("row_label", "col_label", "conversations").iter_rows()
+    }
     row_labels = sorted({r for r, _ in counts})
     col_labels = sorted({c for _, c in counts})
     cells = [[None if counts.get((r, c), 0) < k else counts[(r, c)] for c in col_labels] for r in row_labels]
@@ -161,7 +151,12 @@ def cross_tab(frame: Rows, rows_classifier: str, cols_classifier: str, k: int) -
     )
 
 
-def cost_rows(frame: Rows, k: int) -> list[CostRow]:
+def _named(week: WeekCounts) -> pl.DataFrame:
+    """The combinations of rows that name their classifier (the quality gate fails a week with others)."""
+    return week.combinations.filter(pl.col("classifier").is_not_null())
+
+
+def cost_rows(week: WeekCounts, k: int) -> list[CostRow]:
     mode = (
         pl.when(pl.col("strategy") == "batch")
         .then(pl.lit("batch"))
@@ -169,16 +164,11 @@ def cost_rows(frame: Rows, k: int) -> list[CostRow]:
         .then(pl.lit("embedding"))
         .otherwise(pl.lit("online"))
     )
-    grouped = _collect(
-        frame.lazy()
+    grouped = (
+        _named(week)
         .with_columns(mode.alias("mode"))
         .group_by("classifier", "mode")
-        .agg(
-            pl.len().alias("rows"),
-            pl.col("prompt_tokens").sum(),
-            pl.col("completion_tokens").sum(),
-            pl.col("cost_usd").sum(),
-        )
+        .agg(pl.col("rows", "prompt_tokens", "completion_tokens", "cost_usd").sum())
         .sort("classifier", "mode")
     )
     return [
@@ -194,15 +184,16 @@ def cost_rows(frame: Rows, k: int) -> list[CostRow]:
     ]
 
 
-def rates(frame: Rows) -> list[Rates]:
-    grouped = _collect(
-        frame.lazy()
+def rates(week: WeekCounts) -> list[Rates]:
+    statuses = ("ok", "repaired", "invalid", "error")
+    grouped = (
+        _named(week)
         .group_by("classifier")
         .agg(
-            pl.len().alias("rows"),
-            *[(pl.col("status") == s).mean().alias(s) for s in ("ok", "repaired", "invalid", "error")],
-            pl.col("grader_verdict").is_not_null().sum().alias("graded"),
-            pl.col("flipped").fill_null(False).sum().alias("flipped"),
+            pl.col("rows").sum(),
+            *[pl.col("rows").filter(pl.col("status") == s).sum().alias(s) for s in statuses],
+            pl.col("graded").sum(),
+            pl.col("flipped").sum(),
         )
         .sort("classifier")
     )
@@ -210,10 +201,7 @@ def rates(frame: Rows) -> list[Rates]:
         Rates(
             classifier=r["classifier"],
             rows=r["rows"],
-            ok=r["ok"],
-            repaired=r["repaired"],
-            invalid=r["invalid"],
-            error=r["error"],
+            **{s: r[s] / r["rows"] for s in statuses},
             graded=r["graded"],
             flip_rate=r["flipped"] / r["graded"] if r["graded"] else None,
         )
@@ -229,25 +217,16 @@ class Totals(BaseModel):
     cost_usd: float
 
 
-def totals(frame: Rows) -> Totals:
-    lazy = frame.lazy()
-    names, sums = pl.collect_all(
-        [
-            lazy.select(pl.col("classifier").drop_nulls().unique()),
-            lazy.select(
-                pl.col("conversation_id").n_unique().alias("conversations"),
-                pl.len().alias("rows"),
-                (pl.col("prompt_tokens").sum() + pl.col("completion_tokens").sum()).alias("tokens"),
-                pl.col("cost_usd").sum().alias("cost_usd"),
-            ),
-        ],
-        engine="streaming",
-    )
-    row = sums.row(0, named=True)
+def totals(week: WeekCounts) -> Totals:
+    sums = week.combinations.select(
+        pl.col("rows").sum(),
+        (pl.col("prompt_tokens").sum() + pl.col("completion_tokens").sum()).alias("tokens"),
+        pl.col("cost_usd").sum(),
+    ).row(0, named=True)
     return Totals(
-        classifiers=sorted(names["classifier"].to_list()),
-        conversations=int(row["conversations"]),
-        rows=int(row["rows"]),
-        tokens=int(row["tokens"] or 0),
-        cost_usd=float(row["cost_usd"] or 0.0),
+        classifiers=week.classifiers(),
+        conversations=week.conversations,
+        rows=int(sums["rows"] or 0),
+        tokens=int(sums["tokens"] or 0),
+        cost_usd=float(sums["cost_usd"] or 0.0),
     )

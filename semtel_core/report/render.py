@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from semtel_core import storage
 from semtel_core.config import Settings
-from semtel_core.load.reading import open_results
+from semtel_core.quality.week_counts import CROSS_TABS, WeekCounts, counter_for, week_counts
 from semtel_core.report import figures
 from semtel_core.report.charts import distribution_svg, share_bar_svg
 from semtel_core.report.template import STYLE, TEMPLATE
@@ -58,14 +58,14 @@ def _cost_split(costs: list[figures.CostRow]) -> list[tuple[str, float]]:
 
 
 def _context(
-    frame: figures.Rows, previous: figures.Rows | None, settings: Settings, week: date | None
+    counts: WeekCounts, previous: WeekCounts | None, settings: Settings, week: date | None
 ) -> dict[str, Any]:
     k = settings.report.min_cell_size
-    sums = figures.totals(frame)
+    sums = figures.totals(counts)
     classifiers = sums.classifiers
-    dists = [figures.distribution(frame, previous, name, k) for name in classifiers]
-    tabs = [figures.cross_tab(frame, a, b, k) for a, b in figures.CROSS_TABS if {a, b} <= set(classifiers)]
-    costs = figures.cost_rows(frame, k)
+    dists = [figures.distribution(counts, previous, name, k) for name in classifiers]
+    tabs = [figures.cross_tab(counts, a, b, k) for a, b in CROSS_TABS if {a, b} <= set(classifiers)]
+    costs = figures.cost_rows(counts, k)
     split = _cost_split(costs)
     return {
         "title": settings.report.title,
@@ -86,7 +86,7 @@ def _context(
         "crosstabs": [t for t in tabs if t is not None],
         "costs": costs,
         "cost_split": share_bar_svg(split, "cost-split") if sum(v for _, v in split) > 0 else None,
-        "rates": figures.rates(frame),
+        "rates": figures.rates(counts),
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -100,16 +100,25 @@ def render_report(
     quality_report: Mapping[str, Any] | BaseModel | None = None,
     *,
     week: date | None = None,
+    aggregates_path: str | None = None,
+    previous_aggregates_path: str | None = None,
 ) -> Path:
     """Render the week's results (and last week's, for the change) to ``out_html`` atomically; returns it.
 
     ``extract_summary`` is an :class:`~semtel_core.extract.ExtractSummary` (or its dict); ``quality_report`` is
     any mapping/model with ``success``, ``warnings``, ``failed_expectations`` and ``statistics`` keys (all
-    optional). ``week`` defaults to the Monday of the earliest ``created_at``.
+    optional). The figures come from the week's aggregates: read from ``aggregates_path`` (and
+    ``previous_aggregates_path``) when the quality gate saved them there for these rows, else counted in one
+    streaming pass (:func:`~semtel_core.quality.week_counts.week_counts`).
     """
-    frame = open_results(str(results_path)).lazy
-    previous = open_results(str(previous_results_path)).lazy if previous_results_path else None
-    context = _context(frame, previous, settings, week)
+    count = counter_for(settings)
+    counts = week_counts(str(results_path), aggregates_path, count)
+    previous = (
+        week_counts(str(previous_results_path), previous_aggregates_path, count)
+        if previous_results_path
+        else None
+    )
+    context = _context(counts, previous, settings, week)
     context["extract"] = _as_dict(extract_summary)
     quality = _as_dict(quality_report)
     context["quality"] = _quality_view(quality) if quality is not None else None

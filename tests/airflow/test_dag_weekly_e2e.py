@@ -18,6 +18,7 @@ import pytest
 from weekly_config import write_config
 
 from semtel_core.pipeline.dag_test import DagTestRun, airflow_env, migrate, run_dag_tests
+from semtel_core.quality import week_counts
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 # The run of logical date 2026-10-19 covers the week before it (CronDataIntervalTimetable).
@@ -71,4 +72,7 @@ def test_weekly_dag_end_to_end_twice(endpoint_url: str, tmp_path: Path) -> None:
     assert "satisfaction" in html and "topic" in html
     quality = json.loads((week / "quality_report.json").read_text())
     assert quality["success"] is True and quality["rows"] == table.num_rows
+    # the gate saved the week's aggregates for the rerun's rows, and the load and the report read them
+    saved = week_counts.saved(str(week / "aggregates"), week_counts.fingerprint(str(results)))
+    assert saved is not None and saved.per_classifier["rows"].sum() == table.num_rows
     assert httpx2.get(f"{endpoint_url}/_stats").json()["batches_created"] == created

@@ -17,6 +17,7 @@ from semtel_core.errors import ReconciliationError
 from semtel_core.extract import extract
 from semtel_core.load.dataset import _check_unique
 from semtel_core.load.reading import scan_results
+from semtel_core.quality import week_counts
 from semtel_core.quality.week_counts import count_week
 from semtel_core.schema.results import RESULT_SCHEMA, result_row
 
@@ -46,6 +47,7 @@ def _results(path: Path) -> str:
 
 def test_counts_in_passes_equal_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     results = _results(tmp_path / "results")
+    monkeypatch.setattr(week_counts, "CROSS_TABS", (("topic", "satisfaction"),))  # pairs joined in passes too
     once = count_week(results)
     with pytest.raises(ReconciliationError) as one_pass:
         _check_unique(scan_results(results))
@@ -53,6 +55,9 @@ def test_counts_in_passes_equal_one_pass(tmp_path: Path, monkeypatch: pytest.Mon
     assert hash_passes.passes_for(180) == 26
     passes = count_week(results)
     assert passes.per_classifier.equals(once.per_classifier) and passes.combinations.equals(once.combinations)
+    assert passes.equals(once) and once.conversations == 41
+    # ids c0..c19 twice on each side (4 pairs each), c5 once (its other row has a null id), c20..c39 once
+    assert once.pairs["conversations"].to_list() == [19 * 4 + 1 + 20]
     topic = once.row("topic")
     assert topic is not None and topic["distinct_conversations"] == 41  # 40 ids and a null
     with pytest.raises(ReconciliationError) as in_passes:

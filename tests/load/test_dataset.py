@@ -15,7 +15,9 @@ from load_helpers import result_rows, write_results
 from semtel_core.config import Settings
 from semtel_core.errors import InputFileError, ReconciliationError
 from semtel_core.load import load_week, weekly_aggregates
+from semtel_core.load.aggregates import combination_aggregates
 from semtel_core.load.reading import read_results
+from semtel_core.quality.week_counts import count_week
 
 pytestmark = [pytest.mark.unit]
 
@@ -137,6 +139,11 @@ def test_aggregates_count_unlabelled_rows_and_shares_sum_to_one(tmp_path: Path) 
         assert sum(a.share for a in mine) == pytest.approx(1.0)
         assert next(a for a in mine if a.label == "(invalid)").count == 10
     assert sum(a.prompt_tokens for a in aggs) == sum(3 * (100 + i) for i in range(100))
+    # what the load upserts: the same aggregates from the week's counts, without the rows
+    from_counts = combination_aggregates(count_week(str(tmp_path / "r.parquet")).combinations, WEEK)
+    floats = {"cost_usd", "share"}  # sums in another order
+    assert [a.model_dump(exclude=floats) for a in from_counts] == [a.model_dump(exclude=floats) for a in aggs]
+    assert [a.cost_usd for a in from_counts] == pytest.approx([a.cost_usd for a in aggs])
 
 
 def test_no_dsn_skips_postgres_with_a_log_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

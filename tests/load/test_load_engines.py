@@ -56,13 +56,14 @@ def test_a_week_loaded_on_spark_equals_the_polars_load(tmp_path: Path, spark: An
 
 
 def test_aggregates_match_and_duplicates_are_refused_on_spark(tmp_path: Path, spark: Any) -> None:
-    from semtel_core.load.aggregates import weekly_aggregates, weekly_aggregates_on_spark
-    from semtel_core.load.reading import read_results, results_on_spark
+    from semtel_core.load.aggregates import combination_aggregates, weekly_aggregates
+    from semtel_core.load.reading import read_results
+    from semtel_core.quality.week_counts import count_week_on_spark
 
     rows = result_rows(invalid_every=4, limit=60)
     good = write_results(tmp_path / "good.parquet", rows)
-    on_polars = weekly_aggregates(read_results(str(good)), WEEK)
-    on_spark = weekly_aggregates_on_spark(results_on_spark(spark, str(good)), WEEK)
+    on_polars = weekly_aggregates(read_results(str(good)), WEEK)  # from the rows
+    on_spark = combination_aggregates(count_week_on_spark(str(good), "", spark).combinations, WEEK)
     assert [a.model_dump(exclude={"cost_usd", "share"}) for a in on_spark] == [
         a.model_dump(exclude={"cost_usd", "share"}) for a in on_polars
     ]

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -32,8 +33,20 @@ def _odd_rows(results: Path) -> None:
     rows[3] |= {"classifier": None}
     rows[4] |= {"status": "error", "label": None, "flipped": True}
     (results / "late").mkdir()
+    # a cross-tab's other classifier on some of the same conversations (its pairs are joined on the id)
+    satisfaction = [
+        r
+        for r in pq.read_table(results / "bucket=00000.parquet").to_pylist()
+        if r["classifier"] == "satisfaction"
+    ]
+    expertise = [
+        r | {"classifier": "user_expertise", "label": ("novice", "expert")[i % 2]}
+        for i, r in enumerate(satisfaction[:25])
+    ]
+    expertise[0] |= {"conversation_id": None}  # a null id joins nothing, on either engine
     pq.write_table(
-        pa.Table.from_pylist(rows, schema=RESULT_SCHEMA), results / "late" / "bucket=00001.parquet"
+        pa.Table.from_pylist(rows + expertise, schema=RESULT_SCHEMA),
+        results / "late" / "bucket=00001.parquet",
     )
 
 
@@ -46,9 +59,17 @@ def test_spark_counts_equal_polars_counts(tmp_path: Path, spark: Any) -> None:
         on_spark.per_classifier,
         on_polars.per_classifier,
     )
-    assert on_spark.combinations.equals(on_polars.combinations)
+    assert on_spark.combinations.equals(on_polars.combinations), (
+        on_spark.combinations,
+        on_polars.combinations,
+    )
+    assert on_spark.pairs.equals(on_polars.pairs), (on_spark.pairs, on_polars.pairs)
+    assert on_spark.conversations == on_polars.conversations
+    assert on_spark.equals(on_polars)
+    pairs = on_polars.pairs.filter(pl.col("rows_classifier") == "user_expertise")
+    assert 0 < pairs["conversations"].sum() < 25
     totals = on_polars.per_classifier.drop("classifier").sum().row(0, named=True)
-    assert (totals["null_required"], totals["negative_values"], totals["labelled_without_label"]) == (2, 1, 1)
+    assert (totals["null_required"], totals["negative_values"], totals["labelled_without_label"]) == (3, 1, 1)
     assert None in on_polars.per_classifier["classifier"].to_list()  # a row without a classifier is counted
 
 
