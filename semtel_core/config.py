@@ -321,6 +321,23 @@ class ReportSettings(_Section):
     title: str = "semtel weekly report"
 
 
+class TopicsSettings(_Section):
+    """Topic discovery (``semtel topics discover``, :mod:`semtel_core.topics`)."""
+
+    min_conversations: int = Field(
+        default=10,
+        ge=2,
+        description="a cluster (and a term naming it) is shown only when this many distinct conversations hold "
+        "it, and this many distinct users when the input carries user ids",
+    )
+    user_id_key: str = Field(default="user_id", description="the key of metadata.extra that holds a user id")
+    max_clusters: int = Field(default=40, ge=2, le=500, description="the most clusters k-means may choose")
+    terms: int = Field(default=5, ge=1, le=20, description="distinctive terms kept per cluster")
+    embedding_model: str = Field(default="local-minilm", description="in-process encoder of the texts")
+    max_tokens: int = Field(default=224, ge=32, description="cl100k tokens of user text embedded (head_tail)")
+    seed: int = 0
+
+
 class QualitySettings(_Section):
     """The weekly data-quality suite (``semtel_core.quality``): thresholds checked per classifier."""
 
@@ -428,6 +445,7 @@ class Settings(BaseSettings):
     load: LoadSettings = Field(default_factory=LoadSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     weekly: WeeklySettings = Field(default_factory=WeeklySettings)
+    topics: TopicsSettings = Field(default_factory=TopicsSettings)
 
     @field_validator("endpoints")
     @classmethod

@@ -34,6 +34,7 @@ def _register() -> None:
     from semtel_core.cli.eval_cmd import eval_app
     from semtel_core.cli.grade_cmd import grade
     from semtel_core.cli.run_cmd import run
+    from semtel_core.cli.topics_cmd import topics_app
     from semtel_core.cli.validate_cmd import validate
     from semtel_core.cli.weekly_cmd import weekly
     from semtel_core.llm.cli import llm_app
@@ -47,6 +48,7 @@ def _register() -> None:
         ("eval", eval_app),
         ("embed", embed_app),
         ("airflow", airflow_app),
+        ("topics", topics_app),
     ):
         app.add_typer(group, name=name)
 

@@ -12,6 +12,7 @@ Compression (see :mod:`semtel_core.prompts.compression`) runs first when enabled
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,6 +74,9 @@ class TokenBudget:
 
 def _marker(elided_tokens: int) -> str:
     return f"[… {elided_tokens} tokens elided …]"
+
+
+ELISION_MARKER = re.compile(r"\[… \d+ (?:tokens|turns) elided …\]")  # what _marker and turn elision write
 
 
 def _join(*parts: str) -> str:

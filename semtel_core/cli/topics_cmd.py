@@ -1,0 +1,69 @@
+"""``semtel topics discover``: the topics a sample of conversations falls into (:mod:`semtel_core.topics`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, settings_from
+
+topics_app = typer.Typer(help="Topics discovered from the conversations themselves.", no_args_is_help=True)
+
+
+@topics_app.command("discover")
+@clean_errors
+def discover_cmd(
+    inputs: list[str] = typer.Option(
+        ..., "--input", "-i", help="Conversation files, folders or globs (any reader format)."
+    ),
+    out_file: Path = typer.Option(
+        Path("semtel-output/topics.json"), "--out", "-o", help="The topics, as JSON."
+    ),
+    assignments: Path | None = typer.Option(
+        None, "--assignments", help="Also write conversation_id -> topic id (Parquet; null: not shown)."
+    ),
+    min_conversations: int | None = typer.Option(
+        None, min=2, help="Privacy threshold (default: topics.min_conversations)."
+    ),
+    config: Path | None = CONFIG_OPTION,
+) -> None:
+    """Embed the scrubbed user turns, cluster them, name each cluster from its distinctive terms, group the
+    clusters into parent topics; clusters under the privacy threshold are withheld."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from semtel_core import storage
+    from semtel_core.evaluate.loading import read_conversations
+    from semtel_core.topics.discover import discover
+
+    settings = settings_from(config)
+    if min_conversations is not None:
+        settings.topics = settings.topics.model_copy(update={"min_conversations": min_conversations})
+        type(settings.topics).model_validate(
+            settings.topics.model_dump()
+        )  # the same bounds as the config file
+    found = discover(read_conversations(inputs, settings.input), settings)
+    storage.write_json(str(out_file), found.summary.model_dump(mode="json"))
+    if assignments is not None:
+        table = pa.table(
+            {"conversation_id": list(found.topic_of), "topic": list(found.topic_of.values())},
+            schema=pa.schema([("conversation_id", pa.string()), ("topic", pa.string())]),
+        )
+        with storage.atomic_open(str(assignments)) as fh:
+            pq.write_table(table, fh)
+    summary = found.summary
+    view = Table(
+        title=f"{len(summary.topics)} topics of {summary.conversations:,} conversations ({summary.naming})"
+    )
+    for column in ("topic", "parent", "conversations", "share", "name"):
+        view.add_column(column, justify="right" if column in ("conversations", "share") else "left")
+    for topic in summary.topics:
+        view.add_row(topic.id, topic.parent, f"{topic.conversations:,}", f"{topic.share:.1%}", topic.name)
+    console.print(view)
+    console.print(
+        f"withheld (fewer than {summary.min_conversations} conversations or users): {summary.withheld_clusters} "
+        f"clusters, {summary.withheld_conversations:,} conversations; outliers: {summary.outliers:,}"
+    )
+    out.print(str(out_file))

@@ -1,0 +1,204 @@
+"""``discover``: the topics a set of conversations falls into, named, in a two-level hierarchy, privacy first.
+
+Each conversation's user turns are scrubbed, embedded in this process, and clustered (:mod:`.clustering`); each
+cluster is named from its distinctive terms (:mod:`.terms`), and clusters are grouped into parent topics by
+their centroids. Nothing of a cluster smaller than ``topics.min_conversations`` distinct conversations (or
+distinct users, when the input carries user ids) leaves the function: not its name, its terms or its size, only
+how many such clusters and conversations were withheld in all. No conversation text is in the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from semtel_core.config import Settings
+from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, InProcessEmbedder, conversation_text
+from semtel_core.privacy.build import build_scrubber
+from semtel_core.privacy.scrubber import Scrubber
+from semtel_core.schema.conversation import Conversation
+from semtel_core.topics.clustering import OUTLIER, cluster, parents_of
+from semtel_core.topics.terms import distinctive_terms, name_from_terms
+
+log = logging.getLogger(__name__)
+
+NAMING = "terms"
+NAMING_NOTE = (
+    "named from each cluster's distinctive terms (class-based TF-IDF over the scrubbed user turns), each term "
+    "used by at least min_conversations of the cluster's conversations"
+)
+
+
+class Topic(BaseModel):
+    id: str  # T01, T02, ... by size, largest first
+    name: str
+    description: str
+    conversations: int
+    users: int | None  # distinct user ids; None when the input carries none
+    share: float  # of all conversations
+    terms: list[str]
+    parent: str  # P01, ...
+
+
+class ParentTopic(BaseModel):
+    id: str
+    name: str
+    conversations: int
+    topics: list[str]
+
+
+class Discovery(BaseModel):
+    conversations: int
+    shown_conversations: int
+    withheld_clusters: int = Field(
+        description="clusters under the privacy threshold: nothing of them is shown"
+    )
+    withheld_conversations: int
+    outliers: int = Field(description="conversations far from every cluster (clustering.OUTLIER): not shown")
+    min_conversations: int
+    embedding_model: str
+    clusters_tried: dict[int, float] = Field(description="k -> cosine silhouette of the k-means clustering")
+    naming: str
+    naming_note: str
+    scrubbed_names: int = Field(
+        description="names or descriptions the scrubber changed before they were shown"
+    )
+    topics: list[Topic]
+    parents: list[ParentTopic]
+
+
+def _user_ids(conversations: Sequence[Conversation], key: str) -> list[str | None]:
+    return [c.metadata.extra.get(key) for c in conversations]
+
+
+def _shown(
+    labels: np.ndarray, ids: Sequence[str], users: Sequence[str | None], min_conversations: int
+) -> dict[int, tuple[int, int | None]]:
+    """Clusters that pass the threshold -> (distinct conversations, distinct users or None)."""
+    with_users = any(u is not None for u in users)
+    passed: dict[int, tuple[int, int | None]] = {}
+    for c in np.unique(labels[labels != OUTLIER]):
+        members = np.flatnonzero(labels == c).tolist()
+        conversations = len({ids[i] for i in members})
+        people = len({users[i] for i in members if users[i] is not None}) if with_users else None
+        if conversations >= min_conversations and (people is None or people >= min_conversations):
+            passed[int(c)] = (conversations, people)
+    return passed
+
+
+def _checked(text: str, scrubber: Scrubber) -> tuple[str, bool]:
+    result = scrubber.scrub(text)
+    return result.text, result.text != text
+
+
+@dataclass(frozen=True)
+class Discovered:
+    summary: Discovery  # what may be shown
+    topic_of: dict[str, str | None]  # conversation id -> its topic's id; None: in a withheld cluster
+
+
+def discover(
+    conversations: Sequence[Conversation], settings: Settings, *, embedder: Embedder | None = None
+) -> Discovered:
+    """Cluster, name and group ``conversations`` (see the module's docstring); ``embedder`` defaults to the
+    in-process ``topics.embedding_model``."""
+    options = settings.topics
+    k = options.min_conversations
+    scrubber = build_scrubber(settings.privacy)
+    spec = EmbeddingSpec(model=options.embedding_model, view="user", max_tokens=options.max_tokens)
+    texts = [scrubber.scrub(conversation_text(c, spec)).text for c in conversations]
+    ids = [c.conversation_id for c in conversations]
+    users = _user_ids(conversations, options.user_id_key)
+    embedder = embedder or InProcessEmbedder(options.embedding_model)
+    vectors = embedder.embed(texts)
+    clustering = cluster(vectors, min_size=k, max_clusters=options.max_clusters, seed=options.seed)
+    labels = clustering.labels
+    shown = _shown(labels, ids, users, k)
+    terms = distinctive_terms(texts, labels.tolist(), min_conversations=k, top=options.terms)
+
+    order = sorted(shown, key=lambda c: (-shown[c][0], c))
+    topic_ids = {c: f"T{n + 1:02d}" for n, c in enumerate(order)}
+    parent_of = parents_of(clustering.centroids[order], max(1, round(math.sqrt(len(order)))))
+    scrubbed = 0
+    total = len(ids)
+    topics: list[Topic] = []
+    for n, c in enumerate(order):
+        name, changed_name = _checked(name_from_terms(terms[c]), scrubber)
+        description, changed_description = _checked(
+            f"Conversations that mention {', '.join(terms[c])}." if terms[c] else name, scrubber
+        )
+        scrubbed += changed_name + changed_description
+        topics.append(
+            Topic(
+                id=topic_ids[c],
+                name=name,
+                description=description,
+                conversations=shown[c][0],
+                users=shown[c][1],
+                share=shown[c][0] / total,
+                terms=terms[c],
+                parent=f"P{int(parent_of[n]) + 1:02d}",
+            )
+        )
+    parents = _parents(topics, labels, order, texts, k, options.terms)
+    for parent in parents:
+        parent.name, changed = _checked(parent.name, scrubber)
+        scrubbed += changed
+    withheld = [c for c in np.unique(labels[labels != OUTLIER]).tolist() if c not in shown]
+    outliers = int((labels == OUTLIER).sum())
+    log.info(
+        "topics: %d conversations, %d topics shown in %d parents, %d clusters (%d conversations) withheld, "
+        "%d outliers",
+        total,
+        len(topics),
+        len(parents),
+        len(withheld),
+        int(np.isin(labels, withheld).sum()),
+        outliers,
+    )
+    summary = Discovery(
+        conversations=total,
+        shown_conversations=sum(t.conversations for t in topics),
+        withheld_clusters=len(withheld),
+        withheld_conversations=int(np.isin(labels, withheld).sum()),
+        outliers=outliers,
+        min_conversations=k,
+        embedding_model=embedder.model,
+        clusters_tried=clustering.tried,
+        naming=NAMING,
+        naming_note=NAMING_NOTE,
+        scrubbed_names=scrubbed,
+        topics=topics,
+        parents=parents,
+    )
+    return Discovered(
+        summary, {cid: topic_ids.get(int(c)) for cid, c in zip(ids, labels.tolist(), strict=True)}
+    )
+
+
+def _parents(
+    topics: list[Topic], labels: np.ndarray, order: list[int], texts: list[str], k: int, top: int
+) -> list[ParentTopic]:
+    """Parent topics named by the terms that set their children's conversations apart from the other parents'."""
+    if not topics:
+        return []
+    parent_by_cluster = {c: t.parent for c, t in zip(order, topics, strict=True)}
+    members = [i for i, c in enumerate(labels.tolist()) if c in parent_by_cluster]
+    parent_ids = sorted({t.parent for t in topics})
+    index = {p: n for n, p in enumerate(parent_ids)}
+    parent_labels = [index[parent_by_cluster[int(labels[i])]] for i in members]
+    terms = distinctive_terms([texts[i] for i in members], parent_labels, min_conversations=k, top=top)
+    return [
+        ParentTopic(
+            id=p,
+            name=name_from_terms(terms[index[p]]),
+            conversations=sum(t.conversations for t in topics if t.parent == p),
+            topics=[t.id for t in topics if t.parent == p],
+        )
+        for p in parent_ids
+    ]

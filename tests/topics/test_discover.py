@@ -1,0 +1,100 @@
+"""Topic discovery on constructed conversations whose families are known: the families come back as topics and
+parents, and nothing of a cluster under the privacy threshold, and no e-mail address, is ever shown."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+
+import pytest
+from topic_data import constructed
+
+from semtel_core.config import Settings, TopicsSettings
+from semtel_core.topics.clustering import candidate_ks
+from semtel_core.topics.discover import Discovered, discover
+from semtel_core.topics.terms import distinctive_terms
+
+pytestmark = [pytest.mark.unit]
+
+SIZES = {"tax": 40, "python": 40, "garden": 40, "zeppelin": 4}
+
+
+@cache
+def _run(users: bool = False) -> tuple[Discovered, dict[str, str]]:
+    data = constructed(SIZES, users=users)
+    return discover(data.conversations, Settings()), data.family
+
+
+def test_each_topic_and_each_parent_is_one_family() -> None:
+    found, family = _run()
+    summary = found.summary
+    assert summary.topics
+    total = summary.shown_conversations + summary.withheld_conversations + summary.outliers
+    assert total == sum(SIZES.values())
+    families_of_topic: dict[str, Counter[str]] = {}
+    for cid, topic in found.topic_of.items():
+        if topic is not None:
+            families_of_topic.setdefault(topic, Counter())[family[cid]] += 1
+    for topic in summary.topics:
+        counts = families_of_topic[topic.id]
+        assert sum(counts.values()) == topic.conversations
+        assert counts.most_common(1)[0][1] / topic.conversations >= 0.9, (topic.name, counts)
+    parent_families = {
+        parent.id: {families_of_topic[t].most_common(1)[0][0] for t in parent.topics}
+        for parent in summary.parents
+    }
+    assert sorted(f for fs in parent_families.values() for f in fs) == ["garden", "python", "tax"], (
+        parent_families
+    )
+    names = " ".join(t.name for t in summary.topics)
+    assert "tax" in names and "python" in names and ("garden" in names or "soil" in names or "plant" in names)
+
+
+def test_a_small_cluster_and_personal_text_are_never_shown() -> None:
+    found, _ = _run()
+    shown = found.summary.model_dump_json()
+    for word in ("zeppelin", "gondola", "propeller", "grandfather", "example.org", "person", "@"):
+        assert word not in shown.lower(), word
+    assert all(found.topic_of[f"zeppelin-{i:03d}"] is None for i in range(4))
+    assert found.summary.withheld_conversations + found.summary.outliers >= 4
+    assert all(t.conversations >= found.summary.min_conversations for t in found.summary.topics)
+
+
+def test_with_user_ids_a_cluster_needs_enough_distinct_users() -> None:
+    data = constructed({"tax": 40, "python": 40, "garden": 40}, users=True)
+    # garden: 40 conversations from 3 people only
+    for c in data.conversations:
+        if c.conversation_id.startswith("garden"):
+            c.metadata.extra["user_id"] = f"g{int(c.conversation_id[-3:]) % 3}"
+    found = discover(data.conversations, Settings())
+    shown = found.summary.model_dump_json().lower()
+    assert all(
+        found.topic_of[c.conversation_id] is None
+        for c in data.conversations
+        if c.conversation_id.startswith("garden")
+    )
+    assert "garden" not in shown and "soil" not in shown
+    assert all(t.users is not None and t.users >= 10 for t in found.summary.topics)
+
+
+def test_terms_need_enough_conversations_and_skip_placeholders() -> None:
+    texts = (
+        ["file my tax return <EMAIL> tax"] * 12 + ["python KeyError in my dict"] * 12 + ["tax zeppelin"] * 3
+    )
+    labels = [0] * 12 + [1] * 12 + [1] * 3
+    terms = distinctive_terms(texts, labels, min_conversations=10, top=5)
+    assert "tax" in terms[0] and "python" in terms[1]
+    flat = {t for ts in terms.values() for t in ts}
+    assert not any("zeppelin" in t or "email" in t or "elided" in t or "tokens" in t for t in flat)
+    assert distinctive_terms(texts[:3], [0, 0, 0], min_conversations=10) == {0: []}
+
+
+def test_candidate_numbers_of_clusters() -> None:
+    assert candidate_ks(1000, 10, 40) == [2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 16, 19, 23, 27, 32, 38, 40]
+    assert candidate_ks(1000, 10, 500)[-1] == 50  # an average cluster holds twice the threshold
+    assert candidate_ks(39, 10, 40) == [] and candidate_ks(40, 10, 40) == [2]
+
+
+def test_settings_reject_a_threshold_under_two() -> None:
+    with pytest.raises(ValueError, match="greater than or equal to 2"):
+        TopicsSettings(min_conversations=1)
