@@ -336,6 +336,13 @@ class TopicsSettings(_Section):
     embedding_model: str = Field(default="local-minilm", description="in-process encoder of the texts")
     max_tokens: int = Field(default=224, ge=32, description="cl100k tokens of user text embedded (head_tail)")
     seed: int = 0
+    emerging_fdr: float = Field(
+        default=0.05, gt=0, lt=1, description="Benjamini-Hochberg level over the topics tested each week"
+    )
+    emerging_min_growth: float = Field(
+        default=2.0, ge=1, description="an emerging topic holds at least this many times its expected count"
+    )
+    emerging_weeks: int = Field(default=12, ge=1, description="earlier weeks a topic's rate is estimated from")
 
 
 class QualitySettings(_Section):

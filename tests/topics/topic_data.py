@@ -47,6 +47,18 @@ FAMILIES = {
             "soil": ["clay", "sandy", "acidic"],
         },
     ),
+    "knitting": (  # the topic that emerges in the weekly tests
+        [
+            "How do I knit a {item} with {yarn} yarn on circular needles?",
+            "My knitting pattern for a {item} has a dropped stitch in the {yarn} yarn, how do I fix it?",
+            "Which needle size should I use to knit a {item} from chunky {yarn} yarn?",
+            "How many skeins of {yarn} yarn does a knitted {item} need?",
+        ],
+        {
+            "item": ["scarf", "sweater", "beanie", "pair of socks"],
+            "yarn": ["wool", "alpaca", "cotton", "merino"],
+        },
+    ),
     "zeppelin": (  # too few conversations to be shown
         ["Restoring my grandfather's antique zeppelin model kit, which {part} glue works?"],
         {"part": ["gondola", "envelope", "propeller"]},
