@@ -72,6 +72,12 @@ def _unit(x: npt.NDArray[np.floating]) -> Vectors:
     return (x / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class EmergingWeek:
+    report: EmergingReport  # what may be shown
+    members: list[list[str]]  # this week's conversation ids of each emerging topic, in the report's order
+
+
 def emerging_week(
     memory: TopicMemory,
     week: date,
@@ -79,14 +85,14 @@ def emerging_week(
     ids: Sequence[str],
     vectors: Vectors,
     options: TopicsSettings,
-) -> EmergingReport:
+) -> EmergingWeek:
     """Test this week's conversations (scrubbed ``texts``, their ``ids`` and ``vectors``) against ``memory``, then
     remember this week in it (see the module's docstring)."""
     k = options.min_conversations
     x = _unit(vectors)
     earlier = len(memory.weeks)
     past = memory.vectors if memory.vectors.size else np.zeros((0, x.shape[1]), dtype=np.float32)
-    emerging: list[EmergingTopic] = []
+    found: list[tuple[EmergingTopic, list[str]]] = []
     tested = 0
     if len(x) >= k:
         labels = _two_level_labels(np.vstack([x, past]), len(x), options)
@@ -106,30 +112,33 @@ def emerging_week(
             if q > options.emerging_fdr or now < options.emerging_min_growth * expected:
                 continue
             seen = [w for w, n in enumerate(history) if n >= k]
-            emerging.append(
-                EmergingTopic(
-                    name=name_from_terms(terms.get(c, [])),
-                    description=f"Conversations that mention {', '.join(terms[c])}." if terms.get(c) else "",
-                    conversations=now,
-                    expected=expected,
-                    growth=now / expected,
-                    p_value=p,
-                    q_value=float(q),
-                    first_seen=memory.weeks[seen[0]] if seen else week,
-                    weeks_seen=1 + len(seen),
-                    earlier_counts=history,
-                )
+            topic = EmergingTopic(
+                name=name_from_terms(terms.get(c, [])),
+                description=f"Conversations that mention {', '.join(terms[c])}." if terms.get(c) else "",
+                conversations=now,
+                expected=expected,
+                growth=now / expected,
+                p_value=p,
+                q_value=float(q),
+                first_seen=memory.weeks[seen[0]] if seen else week,
+                weeks_seen=1 + len(seen),
+                earlier_counts=history,
             )
-    emerging.sort(key=lambda e: (e.q_value, -e.conversations))
+            found.append((topic, [ids[i] for i in np.flatnonzero(here == c).tolist()]))
+    found.sort(key=lambda f: (f[0].q_value, -f[0].conversations))
     report = EmergingReport(
-        week=week, conversations=len(ids), earlier_weeks=earlier, clusters_tested=tested, emerging=emerging
+        week=week,
+        conversations=len(ids),
+        earlier_weeks=earlier,
+        clusters_tested=tested,
+        emerging=[topic for topic, _ in found],
     )
     memory.weeks.append(week)
     memory.sizes.append(len(ids))
     memory.vectors = np.vstack([past, x])
     memory.week_of = np.concatenate([memory.week_of, np.full(len(x), earlier, dtype=np.int64)])
     _forget(memory, options.emerging_weeks)
-    return report
+    return EmergingWeek(report, [members for _, members in found])
 
 
 def _two_level_labels(vectors: Vectors, this_week: int, options: TopicsSettings) -> npt.NDArray[np.int64]:

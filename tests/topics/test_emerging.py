@@ -10,7 +10,7 @@ from topic_data import constructed
 
 from semtel_core.config import Settings
 from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessEmbedder, conversation_text
-from semtel_core.topics.emerging import EmergingReport, TopicMemory, emerging_week
+from semtel_core.topics.emerging import EmergingReport, EmergingWeek, TopicMemory, emerging_week
 
 pytestmark = [pytest.mark.unit]
 
@@ -23,21 +23,25 @@ def embedder() -> InProcessEmbedder:
     return InProcessEmbedder()
 
 
-def _week(memory: TopicMemory, n: int, sizes: dict[str, int], embedder: InProcessEmbedder) -> EmergingReport:
+def _week(memory: TopicMemory, n: int, sizes: dict[str, int], embedder: InProcessEmbedder) -> EmergingWeek:
     data = constructed(sizes, seed=n, email_every=0)
     spec = EmbeddingSpec(view="user")
     texts = [conversation_text(c, spec) for c in data.conversations]
     ids = [c.conversation_id for c in data.conversations]
-    return emerging_week(
+    found = emerging_week(
         memory, MONDAY + timedelta(weeks=n), texts, ids, embedder.embed(texts), Settings().topics
     )
+    assert len(found.members) == len(found.report.emerging)
+    for topic, members in zip(found.report.emerging, found.members, strict=True):
+        assert len(set(members)) == topic.conversations
+    return found
 
 
 def _memory_after_stable_weeks(
     weeks: int, embedder: InProcessEmbedder
 ) -> tuple[TopicMemory, list[EmergingReport]]:
     memory = TopicMemory()
-    return memory, [_week(memory, n, STABLE, embedder) for n in range(weeks)]
+    return memory, [_week(memory, n, STABLE, embedder).report for n in range(weeks)]
 
 
 def test_stable_weeks_flag_nothing(embedder: InProcessEmbedder) -> None:
@@ -50,22 +54,25 @@ def test_stable_weeks_flag_nothing(embedder: InProcessEmbedder) -> None:
 
 def test_a_new_family_is_flagged_the_first_week_it_is_there(embedder: InProcessEmbedder) -> None:
     memory, _ = _memory_after_stable_weeks(4, embedder)
-    report = _week(memory, 4, {**STABLE, "knitting": 15}, embedder)
+    found = _week(memory, 4, {**STABLE, "knitting": 15}, embedder)
+    report = found.report
     assert len(report.emerging) == 1, report
+    assert sorted(found.members[0]) == [f"knitting-{i:03d}" for i in range(15)]
     (knitting,) = report.emerging
     assert knitting.conversations == 15 and knitting.growth >= 2 and knitting.q_value <= 0.05
     assert "knit" in knitting.name or "yarn" in knitting.name
     assert knitting.earlier_counts == [0, 0, 0, 0] and knitting.weeks_seen == 1
     assert knitting.first_seen == MONDAY + timedelta(weeks=4)
+    assert report.model_dump_json().count("knitting-") == 0  # ids are not in what is shown
     # a week later, at the same size, it has a history
-    again = _week(memory, 5, {**STABLE, "knitting": 15}, embedder)
+    again = _week(memory, 5, {**STABLE, "knitting": 15}, embedder).report
     for topic in again.emerging:
         assert topic.earlier_counts[-1] >= 10 and topic.weeks_seen == 2
 
 
 def test_a_family_under_the_threshold_is_never_named(embedder: InProcessEmbedder) -> None:
     memory, _ = _memory_after_stable_weeks(4, embedder)
-    report = _week(memory, 4, {**STABLE, "knitting": 5}, embedder)
+    report = _week(memory, 4, {**STABLE, "knitting": 5}, embedder).report
     shown = report.model_dump_json().lower()
     assert report.emerging == [] and "knit" not in shown and "yarn" not in shown
 
