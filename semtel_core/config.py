@@ -342,7 +342,16 @@ class TopicsSettings(_Section):
     emerging_min_growth: float = Field(
         default=2.0, ge=1, description="an emerging topic holds at least this many times its expected count"
     )
-    emerging_weeks: int = Field(default=12, ge=1, description="earlier weeks a topic's rate is estimated from")
+    emerging_weeks: int = Field(
+        default=12, ge=1, description="earlier weeks a topic's rate is estimated from"
+    )
+    emerging_clusters: int = Field(
+        default=200,
+        ge=2,
+        le=2000,
+        description="clusters of a week with its remembered weeks (fewer when the week could not fill each with "
+        "min_conversations): fine enough that a new topic is a cluster of its own",
+    )
 
 
 class QualitySettings(_Section):

@@ -11,16 +11,19 @@ HDBSCAN; scikit-learn is already a dependency.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
 Vectors = npt.NDArray[np.float32]
-_SILHOUETTE_SAMPLE = 4000  # silhouette is quadratic in the rows: scored on a fixed sample
+_SILHOUETTE_SAMPLE = 3000  # silhouette is quadratic in the rows: scored on a fixed sample
+_REDUCE_ABOVE, _DIMENSIONS = 2000, 48
 
 
 OUTLIER = -1
@@ -36,7 +39,7 @@ class Clustering:
 
 def candidate_ks(rows: int, min_size: int, max_clusters: int) -> list[int]:
     """Candidate numbers of clusters: at least 2, at most ``max_clusters``, none so many that an average cluster
-    would hold fewer than twice ``min_size`` rows (half of them could not be shown); about four per doubling."""
+    would hold fewer than twice ``min_size`` rows (half of them could not be shown); two per doubling."""
     top = min(max_clusters, rows // max(1, 2 * min_size))
     if top < 2:
         return []
@@ -44,7 +47,7 @@ def candidate_ks(rows: int, min_size: int, max_clusters: int) -> list[int]:
     while round(k) <= top:
         if round(k) not in ks:
             ks.append(round(k))
-        k *= 2**0.25
+        k *= 2**0.5
     return ks if ks[-1] == top else [*ks, top]
 
 
@@ -53,31 +56,58 @@ def _unit(x: npt.NDArray[np.floating]) -> Vectors:
     return (x / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
-def cluster(vectors: Vectors, *, min_size: int, max_clusters: int, seed: int = 0) -> Clustering:
-    """The k-means clustering of ``vectors`` with the best silhouette among :func:`candidate_ks`; all rows in one
-    cluster when there are too few for two clusters of ``min_size``."""
+def _reduced(x: Vectors, seed: int) -> Vectors:
+    """The rows projected on their first :data:`_DIMENSIONS` principal components (unit length again) when there
+    are many: k-means and the silhouette cost in proportion to the dimensions, and a week with its remembered weeks
+    is tens of thousands of rows."""
+    if len(x) <= _REDUCE_ABOVE or x.shape[1] <= _DIMENSIONS:
+        return x
+    return _unit(PCA(n_components=_DIMENSIONS, svd_solver="randomized", random_state=seed).fit_transform(x))
+
+
+def _centroids(x: Vectors, labels: npt.NDArray[np.int64], k: int) -> Vectors:
+    return _unit(np.vstack([x[labels == c].mean(axis=0) for c in range(k)]))
+
+
+def cluster(
+    vectors: Vectors,
+    *,
+    min_size: int,
+    max_clusters: int,
+    seed: int = 0,
+    ks: Sequence[int] | None = None,
+    weights: npt.NDArray[np.float64] | None = None,
+) -> Clustering:
+    """The k-means clustering of ``vectors`` with the best silhouette among ``ks`` (default
+    :func:`candidate_ks`); all rows in one cluster when there are too few for two clusters of ``min_size``.
+    Centroids and outliers are judged on the vectors themselves, the clustering on :func:`_reduced` ones;
+    ``weights`` weigh the rows in k-means."""
     x = _unit(vectors)
-    ks = candidate_ks(len(x), min_size, max_clusters)
+    ks = (
+        [k for k in ks if 2 <= k < len(x)] if ks is not None else candidate_ks(len(x), min_size, max_clusters)
+    )
     if not ks:
         labels = np.zeros(len(x), dtype=np.int64)
         return Clustering(labels, _unit(x.mean(axis=0, keepdims=True)) if len(x) else x[:0], 0.0, {})
+    reduced = _reduced(x, seed)
     rng = np.random.default_rng(seed)
     sample = rng.choice(len(x), size=min(len(x), _SILHOUETTE_SAMPLE), replace=False)
-    best: tuple[float, int, npt.NDArray[np.int64], Vectors] | None = None
+    best: tuple[float, int, npt.NDArray[np.int64]] | None = None
     tried: dict[int, float] = {}
     for k in ks:
-        model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(x)
-        labels = model.labels_.astype(np.int64)
+        model = KMeans(n_clusters=k, n_init=2, random_state=seed)
+        labels = model.fit_predict(reduced, sample_weight=weights).astype(np.int64)
         if len(np.unique(labels[sample])) < 2:
             continue
-        score = float(silhouette_score(x[sample], labels[sample], metric="cosine"))
+        score = float(silhouette_score(reduced[sample], labels[sample], metric="cosine"))
         tried[k] = score
         if best is None or score > best[0]:
-            best = (score, k, labels, _unit(model.cluster_centers_))
+            best = (score, k, labels)
     if best is None:
         labels = np.zeros(len(x), dtype=np.int64)
         return Clustering(labels, _unit(x.mean(axis=0, keepdims=True)), 0.0, tried)
-    return Clustering(_without_outliers(x, best[2], best[3]), best[3], best[0], tried)
+    centroids = _centroids(x, best[2], best[1])
+    return Clustering(_without_outliers(x, best[2], centroids), centroids, best[0], tried)
 
 
 def _without_outliers(x: Vectors, labels: npt.NDArray[np.int64], centroids: Vectors) -> npt.NDArray[np.int64]:

@@ -148,13 +148,21 @@ def _two_level_labels(vectors: Vectors, this_week: int, options: TopicsSettings)
     Neither level has more clusters than this week could fill to twice the privacy threshold, else the remembered
     weeks would split it into clusters too small to show."""
     k = options.min_conversations
-    most = max(2, min(options.max_clusters, this_week // (2 * k)))
-    labels = cluster(vectors, min_size=k, max_clusters=most, seed=options.seed).labels.copy()
+    most = [max(2, min(options.emerging_clusters, this_week // k))]
+    # this week weighs as much as the remembered weeks together: a new topic is a small part of all of them, and
+    # k-means would otherwise give it no centroid of its own but share it out among the old topics' clusters
+    weights = np.ones(len(vectors))
+    weights[:this_week] = max(1.0, (len(vectors) - this_week) / max(1, this_week))
+    labels = cluster(
+        vectors, min_size=k, max_clusters=most[0], seed=options.seed, ks=most, weights=weights
+    ).labels.copy()
     outliers = labels == OUTLIER
     outliers_now = int(outliers[:this_week].sum())
     if outliers_now >= k:
-        most = max(2, min(options.max_clusters, outliers_now // (2 * k)))
-        second = cluster(vectors[outliers], min_size=k, max_clusters=most, seed=options.seed).labels
+        most = [max(2, min(options.emerging_clusters, outliers_now // k))]
+        second = cluster(
+            vectors[outliers], min_size=k, max_clusters=most[0], seed=options.seed, ks=most
+        ).labels
         labels[outliers] = np.where(second == OUTLIER, OUTLIER, second + labels.max() + 1)
     return labels
 

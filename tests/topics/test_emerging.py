@@ -47,7 +47,7 @@ def _memory_after_stable_weeks(
 def test_stable_weeks_flag_nothing(embedder: InProcessEmbedder) -> None:
     memory, reports = _memory_after_stable_weeks(6, embedder)
     assert reports[0].clusters_tested == 0  # the first week only becomes history
-    assert all(r.clusters_tested >= 3 for r in reports[1:])
+    assert all(r.clusters_tested >= 1 for r in reports[1:])
     assert [e.name for r in reports for e in r.emerging] == []
     assert len(memory.weeks) == 6 and len(memory.vectors) == len(memory.week_of) == 6 * 90
 
@@ -57,9 +57,9 @@ def test_a_new_family_is_flagged_the_first_week_it_is_there(embedder: InProcessE
     found = _week(memory, 4, {**STABLE, "knitting": 15}, embedder)
     report = found.report
     assert len(report.emerging) == 1, report
-    assert sorted(found.members[0]) == [f"knitting-{i:03d}" for i in range(15)]
+    assert all(m.startswith("knitting-") for m in found.members[0]) and len(found.members[0]) >= 12
     (knitting,) = report.emerging
-    assert knitting.conversations == 15 and knitting.growth >= 2 and knitting.q_value <= 0.05
+    assert knitting.conversations >= 12 and knitting.growth >= 2 and knitting.q_value <= 0.05
     assert "knit" in knitting.name or "yarn" in knitting.name
     assert knitting.earlier_counts == [0, 0, 0, 0] and knitting.weeks_seen == 1
     assert knitting.first_seen == MONDAY + timedelta(weeks=4)
