@@ -319,6 +319,9 @@ class ReportSettings(_Section):
         default=5, ge=1, description="k: cells counting fewer conversations are suppressed"
     )
     title: str = "semtel weekly report"
+    trend_weeks: int = Field(
+        default=12, ge=1, le=104, description="weeks of label shares in the trends section"
+    )
 
 
 class TopicsSettings(_Section):

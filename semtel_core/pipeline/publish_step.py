@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import fsspec
 
@@ -17,6 +17,10 @@ from semtel_core import storage
 from semtel_core.pipeline.grade_step import RESULTS_DIR
 from semtel_core.pipeline.params import RunParams
 from semtel_core.pipeline.weekly import week_dir
+
+if TYPE_CHECKING:
+    from semtel_core.config import Settings
+    from semtel_core.quality.week_counts import WeekCounts
 
 REPORT_FILE = "report.html"
 QUALITY_FILE = "quality_report.json"
@@ -91,6 +95,7 @@ def report_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> 
         extract_summary = json.loads(fh.read())
     out = storage.join(week, REPORT_FILE)
     quality = storage.join(week, QUALITY_FILE)
+    history = _earlier_weeks(output_root, week_start, settings)
     quality_report = None
     if _exists(quality):
         with fsspec.open(quality, "rb") as fh:
@@ -105,5 +110,24 @@ def report_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> 
         week=week_start.date(),
         aggregates_path=storage.join(week, AGGREGATES_DIR),
         previous_aggregates_path=storage.join(previous_week, AGGREGATES_DIR),
+        history=history,
     )
     return out
+
+
+def _earlier_weeks(
+    output_root: str, week_start: datetime, settings: Settings
+) -> list[tuple[date, WeekCounts]]:
+    """The aggregates of the earlier weeks of ``report.trend_weeks`` that ran here (saved by their quality gate;
+    a week without them is counted once and saved), oldest first."""
+    from semtel_core.quality.week_counts import counter_for, week_counts
+
+    found = []
+    for back in range(settings.report.trend_weeks - 1, 0, -1):
+        start = week_start - timedelta(days=7 * back)
+        folder = week_dir(output_root, start)
+        results = storage.join(folder, RESULTS_DIR)
+        if _exists(results):
+            counts = week_counts(results, storage.join(folder, AGGREGATES_DIR), counter_for(settings))
+            found.append((start.date(), counts))
+    return found

@@ -76,7 +76,7 @@ def _counts(week: WeekCounts, classifier: str) -> dict[str, int]:
     return {str(label): int(rows) for label, rows in mine.iter_rows()}
 
 
-def _withheld(counts: dict[str, int], k: int) -> set[str]:
+def withheld_labels(counts: dict[str, int], k: int) -> set[str]:
     small = {label for label, n in counts.items() if n < k}
     if len(small) == 1 and len(counts) > 2:
         rest = sorted((n, label) for label, n in counts.items() if label not in small)
@@ -105,7 +105,9 @@ def distribution(week: WeekCounts, previous: WeekCounts | None, classifier: str,
     shares = _shares(counts)
     prev_counts = _counts(previous, classifier) if previous is not None else {}
     prev_shares = _shares(prev_counts)
-    hidden = _withheld(counts, k) | {label for label in counts if label in _withheld(prev_counts, k)}
+    hidden = withheld_labels(counts, k) | {
+        label for label in counts if label in withheld_labels(prev_counts, k)
+    }
     bars = []
     for label in sorted(counts, key=lambda lab: (-counts[lab], lab)):
         if label in hidden:

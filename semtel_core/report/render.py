@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from semtel_core.quality.week_counts import CROSS_TABS, WeekCounts, counter_for,
 from semtel_core.report import figures
 from semtel_core.report.charts import distribution_svg, share_bar_svg
 from semtel_core.report.template import STYLE, TEMPLATE
+from semtel_core.report.trends import Trend, trend
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,11 @@ def _cost_split(costs: list[figures.CostRow]) -> list[tuple[str, float]]:
 
 
 def _context(
-    counts: WeekCounts, previous: WeekCounts | None, settings: Settings, week: date | None
+    counts: WeekCounts,
+    previous: WeekCounts | None,
+    settings: Settings,
+    week: date | None,
+    history: Sequence[tuple[date, WeekCounts]] = (),
 ) -> dict[str, Any]:
     k = settings.report.min_cell_size
     sums = figures.totals(counts)
@@ -87,8 +92,23 @@ def _context(
         "costs": costs,
         "cost_split": share_bar_svg(split, "cost-split") if sum(v for _, v in split) > 0 else None,
         "rates": figures.rates(counts),
+        "trends": _trends(classifiers, counts, week, history, k),
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def _trends(
+    classifiers: Sequence[str],
+    counts: WeekCounts,
+    week: date | None,
+    history: Sequence[tuple[date, WeekCounts]],
+    k: int,
+) -> list[Trend]:
+    """Each classifier's label shares over the earlier weeks and this one (nothing when there is no earlier week)."""
+    if week is None or not history:
+        return []
+    weeks = [*sorted(history, key=lambda item: item[0]), (week, counts)]
+    return [t for name in classifiers if (t := trend(name, weeks, k)) is not None]
 
 
 def render_report(
@@ -102,6 +122,7 @@ def render_report(
     week: date | None = None,
     aggregates_path: str | None = None,
     previous_aggregates_path: str | None = None,
+    history: Sequence[tuple[date, WeekCounts]] = (),
 ) -> Path:
     """Render the week's results (and last week's, for the change) to ``out_html`` atomically; returns it.
 
@@ -109,7 +130,8 @@ def render_report(
     any mapping/model with ``success``, ``warnings``, ``failed_expectations`` and ``statistics`` keys (all
     optional). The figures come from the week's aggregates: read from ``aggregates_path`` (and
     ``previous_aggregates_path``) when the quality gate saved them there for these rows, else counted in one
-    streaming pass (:func:`~semtel_core.quality.week_counts.week_counts`).
+    streaming pass (:func:`~semtel_core.quality.week_counts.week_counts`). ``history``: earlier weeks' aggregates
+    for the trends section (with ``week``).
     """
     count = counter_for(settings)
     counts = week_counts(str(results_path), aggregates_path, count)
@@ -118,7 +140,7 @@ def render_report(
         if previous_results_path
         else None
     )
-    context = _context(counts, previous, settings, week)
+    context = _context(counts, previous, settings, week, history)
     context["extract"] = _as_dict(extract_summary)
     quality = _as_dict(quality_report)
     context["quality"] = _quality_view(quality) if quality is not None else None

@@ -16,6 +16,7 @@ svg .seg0{fill:#3c78b4}svg .seg1{fill:#e07b39}svg .seg2{fill:#5aa36b}svg .seg3{f
 table{border-collapse:collapse;margin:6px 0}th,td{padding:4px 10px;border-bottom:1px solid #e3e7ee;text-align:right}
 th:first-child,td:first-child{text-align:left}td.suppressed{color:#8a94a3;font-style:italic}
 .heat td.cell{min-width:62px}.note{color:#5b6573;font-size:12px}.warn{color:#9a5b00}.fail{color:#c0392b}
+table.trend td.up{color:#1c8a4a;font-weight:600}table.trend td.down{color:#c0392b;font-weight:600}
 .legend span{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px 0 10px}
 """
 
@@ -58,6 +59,14 @@ TEMPLATE = """<!doctype html>
 {% for r in rates %}<tr><td>{{ r.classifier }}</td><td>{{ r.rows }}</td>{% for v in (r.ok, r.repaired, r.invalid, r.error) %}<td>{{ "%.1f%%"|format(100 * v) }}</td>{% endfor %}
 <td>{{ r.graded }}</td><td>{{ "%.1f%%"|format(100 * r.flip_rate) if r.flip_rate is not none else "—" }}</td></tr>{% endfor %}</table>
 <p class="note">Rates are over all result rows of a classifier; flip rate = labels changed by the grader ÷ rows the grader re-checked.</p></section>
+{% if trends %}<section id="trends"><h2>Trends</h2>
+<p class="note">Share of each label among the classifier's labelled conversations, week by week (hover: 95 % Wilson
+interval). ▲/▼: a significant change from the week before (two-proportion test, Benjamini–Hochberg at 5 % over the
+classifier's labels and weeks); cells under {{ k }} conversations suppressed.</p>
+<div class="grid">{% for t in trends %}<div><h3>{{ t.classifier }}</h3><table class="trend" data-classifier="{{ t.classifier }}">
+<tr><th></th>{% for w in t.weeks %}<th>{{ w.strftime("%m-%d") }}</th>{% endfor %}</tr>
+{% for label in t.labels %}{% set i = loop.index0 %}<tr><th>{{ label }}</th>{% for c in t.cells[i] %}{% if c.share is none %}<td class="suppressed">—</td>{% else %}<td class="{{ 'up' if c.change > 0 else 'down' if c.change < 0 else '' }}" title="{{ '%.1f'|format(100 * c.low) }}–{{ '%.1f'|format(100 * c.high) }} %">{{ "%.0f%%"|format(100 * c.share) }}{{ " ▲" if c.change > 0 else " ▼" if c.change < 0 else "" }}</td>{% endif %}{% endfor %}</tr>{% endfor %}
+</table></div>{% endfor %}</div></section>{% endif %}
 <p class="note">Generated {{ generated }} by semtel from {{ source }}.</p>
 </main></body></html>
 """

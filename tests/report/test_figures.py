@@ -52,8 +52,8 @@ def test_small_labels_are_withheld_with_their_share(week: WeekCounts) -> None:
 
 def test_a_single_withheld_label_takes_the_next_smallest_with_it() -> None:
     counts = {"a": 50, "b": 9, "c": 2, "d": 30}
-    assert figures._withheld(counts, 5) == {"c", "b"}
-    assert figures._withheld({"a": 50, "b": 3, "c": 2}, 5) == {"b", "c"}
+    assert figures.withheld_labels(counts, 5) == {"c", "b"}
+    assert figures.withheld_labels({"a": 50, "b": 3, "c": 2}, 5) == {"b", "c"}
 
 
 def test_week_over_week_change_and_divergence(tmp_path: Path, week: WeekCounts) -> None:
