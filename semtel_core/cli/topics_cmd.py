@@ -27,6 +27,15 @@ def discover_cmd(
     min_conversations: int | None = typer.Option(
         None, min=2, help="Privacy threshold (default: topics.min_conversations)."
     ),
+    propose: str | None = typer.Option(
+        None,
+        "--propose-labels",
+        help="Also write a proposed classifier NAME (NAME.labels.yaml and NAME.prompty) for review.",
+    ),
+    proposal_dir: Path | None = typer.Option(
+        None, help="Where the proposal goes (default: next to --out; a prompts directory to adopt it)."
+    ),
+    max_labels: int = typer.Option(20, min=2, help="Most labels of the proposal, other included."),
     config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Embed the scrubbed user turns, cluster them, name each cluster from its distinctive terms, group the
@@ -54,6 +63,19 @@ def discover_cmd(
         with storage.atomic_open(str(assignments)) as fh:
             pq.write_table(table, fh)
     summary = found.summary
+    if propose is not None:
+        from semtel_core.prompts.registry import default_prompts_dir
+        from semtel_core.topics.taxonomy import propose as propose_labels
+        from semtel_core.topics.taxonomy import write_proposal
+
+        template = (settings.paths.prompts_dir or default_prompts_dir()) / "topic.prompty"
+        labels = write_proposal(
+            propose_labels(found, propose, max_labels=max_labels),
+            proposal_dir or out_file.parent,
+            template=template,
+            conversations=summary.conversations,
+        )
+        console.print(f"proposed classifier {propose}: {labels} and {labels.with_name(propose + '.prompty')}")
     view = Table(
         title=f"{len(summary.topics)} topics of {summary.conversations:,} conversations ({summary.naming})"
     )

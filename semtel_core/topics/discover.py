@@ -22,7 +22,7 @@ from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, InProcessEmb
 from semtel_core.privacy.build import build_scrubber
 from semtel_core.privacy.scrubber import Scrubber
 from semtel_core.schema.conversation import Conversation
-from semtel_core.topics.clustering import OUTLIER, cluster, parents_of
+from semtel_core.topics.clustering import OUTLIER, Vectors, cluster, parents_of
 from semtel_core.topics.terms import distinctive_terms, name_from_terms
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ def _checked(text: str, scrubber: Scrubber) -> tuple[str, bool]:
 class Discovered:
     summary: Discovery  # what may be shown
     topic_of: dict[str, str | None]  # conversation id -> its topic's id; None: in a withheld cluster
+    centroids: dict[str, Vectors]  # topic id -> its unit centroid
 
 
 def discover(
@@ -177,7 +178,9 @@ def discover(
         parents=parents,
     )
     return Discovered(
-        summary, {cid: topic_ids.get(int(c)) for cid, c in zip(ids, labels.tolist(), strict=True)}
+        summary,
+        {cid: topic_ids.get(int(c)) for cid, c in zip(ids, labels.tolist(), strict=True)},
+        {topic_ids[c]: clustering.centroids[c] for c in order},
     )
 
 

@@ -33,6 +33,25 @@ def test_discover_writes_topics_and_assignments(tmp_path: Path) -> None:
     assert len(rows) == 63 and {r["topic"] for r in rows} - {None} == {t["id"] for t in summary["topics"]}
     assert all(r["topic"] is None for r in rows if r["conversation_id"].startswith("zeppelin"))
 
+    proposed = CliRunner().invoke(
+        app,
+        [
+            "topics",
+            "discover",
+            "-i",
+            str(source),
+            "-o",
+            str(out),
+            "--propose-labels",
+            "found_topics",
+            "--max-labels",
+            "5",
+        ],
+    )
+    assert proposed.exit_code == 0, proposed.output
+    labels = (tmp_path / "found_topics.labels.yaml").read_text()
+    assert (tmp_path / "found_topics.prompty").exists() and "other:" in labels and "zeppelin" not in labels
+
 
 def test_a_threshold_under_two_is_a_clean_error(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"

@@ -1,0 +1,150 @@
+"""A proposed classifier from discovered topics: ``<name>.labels.yaml`` and ``<name>.prompty`` for review.
+
+The refinement follows TnT-LLM's (merge near-duplicates, cap the count), with the discovered terms in place of an
+LLM's summaries: topics whose centroids are nearly the same direction, or whose labels would be the same, become
+one label; while there are more than ``max_labels``, the two most similar topics merge. ``other`` is always the
+last label. The files load through the prompt registry's own validation, so a reviewed proposal is a classifier
+(and ``semtel eval compare`` can gate it against the current one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from semtel_core.errors import ConfigError
+from semtel_core.prompts.labels import NAME_PATTERN, LabelDefinitions, canonical_form, load_label_definitions
+from semtel_core.topics.clustering import Vectors
+from semtel_core.topics.discover import Discovered
+
+DUPLICATE_SIMILARITY = 0.9  # centroids this close (cosine) describe the same topic
+OTHER = "other"
+
+
+@dataclass
+class _Group:
+    terms: list[str]
+    conversations: int
+    centroid: Vectors  # unit, weighted by conversations
+
+
+def _merged(a: _Group, b: _Group) -> _Group:
+    centroid = a.centroid * a.conversations + b.centroid * b.conversations
+    terms = (
+        [*a.terms, *(t for t in b.terms if t not in a.terms)]
+        if a.conversations >= b.conversations
+        else [
+            *b.terms,
+            *(t for t in a.terms if t not in b.terms),
+        ]
+    )
+    return _Group(terms, a.conversations + b.conversations, centroid / np.linalg.norm(centroid))
+
+
+def _label(group: _Group) -> str:
+    return canonical_form("_".join(group.terms[:2])) or "topic"
+
+
+def _refine(groups: list[_Group], max_labels: int) -> list[_Group]:
+    while len(groups) > 1:
+        centroids = np.vstack([g.centroid for g in groups])
+        similarity = centroids @ centroids.T
+        np.fill_diagonal(similarity, -np.inf)
+        i, j = divmod(int(similarity.argmax()), len(groups))
+        same_label = next(
+            (
+                (a, b)
+                for a in range(len(groups))
+                for b in range(a + 1, len(groups))
+                if _label(groups[a]) == _label(groups[b])
+            ),
+            None,
+        )
+        if same_label is not None:
+            i, j = same_label
+        elif similarity[i, j] < DUPLICATE_SIMILARITY and len(groups) <= max_labels:
+            break
+        keep, gone = min(i, j), max(i, j)
+        groups[keep] = _merged(groups[keep], groups[gone])
+        del groups[gone]
+    return sorted(groups, key=lambda g: -g.conversations)
+
+
+def propose(found: Discovered, name: str, *, max_labels: int = 20) -> LabelDefinitions:
+    """The label definitions of a classifier named ``name`` from the shown topics of ``found``."""
+    if not found.summary.topics:
+        raise ConfigError(
+            "no topic was shown (all under the privacy threshold): nothing to propose", field="topics"
+        )
+    groups = [
+        _Group(list(t.terms) or [t.id.lower()], t.conversations, found.centroids[t.id])
+        for t in found.summary.topics
+    ]
+    groups = _refine(groups, max(1, max_labels - 1))  # one place is other's
+    labels = {_label(g): f"conversations about {', '.join(g.terms)}" for g in groups}
+    labels[OTHER] = "none of the topics above"
+    return LabelDefinitions(
+        name=name,
+        question="Which of these topics is the user's main request about?",
+        guidance="Pick the topic of the user's goal; use other only when no label fits.",
+        labels=labels,
+    )
+
+
+_PROMPTY = """---
+name: {name}
+description: "Single-conversation classifier proposed by semtel topics discover; review the labels before use."
+version: "1"
+model:
+  id: gpt-4o-mini
+  provider: openai
+inputs:
+  - name: task
+    kind: object
+    description: the classifier (name, question, guidance, labels with definitions)
+  - name: conversation
+    kind: string
+    description: one escaped conversation block
+template:
+  format:
+    kind: jinja2
+    strict: true
+  parser:
+    kind: prompty
+---
+"""
+
+
+def write_proposal(
+    definitions: LabelDefinitions, folder: Path, *, template: Path, conversations: int
+) -> Path:
+    """Write ``<name>.labels.yaml`` and ``<name>.prompty`` (the body of ``template``, an existing classifier's
+    prompty) into ``folder``; refuse to overwrite a classifier. Returns the labels file, read back through the
+    registry's validation."""
+    import re
+
+    if not re.match(NAME_PATTERN, definitions.name):
+        raise ConfigError(f"classifier name {definitions.name!r} must match {NAME_PATTERN}", field="name")
+    labels_path = folder / f"{definitions.name}.labels.yaml"
+    prompty_path = folder / f"{definitions.name}.prompty"
+    for path in (labels_path, prompty_path):
+        if path.exists():
+            raise ConfigError(f"{path} exists: choose another name or remove it", field="name")
+    body = template.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    folder.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"# Proposed by semtel topics discover from {conversations:,} conversations on "
+        f"{datetime.now(UTC):%Y-%m-%d}: review the labels and definitions before use.\n"
+    )
+    labels_path.write_text(
+        header
+        + yaml.safe_dump(definitions.model_dump(exclude={"synonyms"}), sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    prompty_path.write_text(_PROMPTY.format(name=definitions.name) + body, encoding="utf-8")
+    load_label_definitions(labels_path)
+    return labels_path
