@@ -44,6 +44,7 @@ from semtel_core.schema.results import RESULT_SCHEMA
 logger = logging.getLogger(__name__)
 RESULTS_DIR = "results"
 SIGNALS_DIR = "signals"
+SUMMARY_FILE = "grade_summary.json"  # totals and every partition's report
 
 
 def _read_json(path: str) -> dict[str, Any]:
@@ -210,7 +211,16 @@ def _shard_file(week: str, shard: int) -> str:
 
 def finish_grading(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
     """After every grade shard: check each planned partition was graded, remove results of partitions no
-    longer planned, and write the week's ``grade_summary.json`` (totals and every partition's report)."""
+    longer planned, and write the week's ``grade_summary.json`` (totals and every partition's report). Returns
+    the totals and that file's path, not the reports: the grade_summary task's XCom would otherwise grow with the
+    partitions (235 kB at 200, about 1.2 kB each; a 300 M week has 10⁵)."""
+    summary = _summarise_grading(week_start, params)
+    return {k: v for k, v in summary.items() if k != "reports"} | {
+        "summary_path": storage.join(summary["week_dir"], SUMMARY_FILE)
+    }
+
+
+def _summarise_grading(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
     settings = RunParams.parse(params).settings()
     week = week_dir(settings.weekly.output_root, week_start)
     plan = read_plan(week)
@@ -245,7 +255,7 @@ def finish_grading(week_start: datetime, params: Mapping[str, Any] | RunParams) 
         **{k: totals.get(k, 0) for k in ("rows", "flagged", "judged", "flipped")},
         "reports": dict(sorted(reports.items())),
     }
-    storage.write_json(storage.join(week, "grade_summary.json"), summary)
+    storage.write_json(storage.join(week, SUMMARY_FILE), summary)
     logger.info("week %s: %d result rows graded, %d flipped", week, summary["rows"], summary["flipped"])
     return summary
 
@@ -262,4 +272,4 @@ def grade_week(
     week = week_dir(settings.weekly.output_root, week_start)
     for shard in grade_shards(read_plan(week), settings):
         grade_shard_task(shard, params, run_id=run_id)
-    return finish_grading(week_start, params)
+    return _summarise_grading(week_start, params)

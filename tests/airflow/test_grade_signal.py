@@ -5,6 +5,7 @@ so it always agrees with itself), and a rerun of the grade step pays nothing aga
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,6 +57,11 @@ def test_weekly_grade_flags_shared_call_rows_that_disagree_with_the_signal(
     signals = pq.read_table(tmp_path / "out" / "week=2026-10-12" / SIGNALS_DIR / "results")
     assert set(signals.column("strategy").to_pylist()) == {"single"}
     assert signals.num_rows == summary["rows"]  # one independent answer per multi row
+
+    # What the grade_summary task hands to XCom: totals and the file with every partition's report
+    pushed = finish_grading(WEEK_START, params)
+    assert "reports" not in pushed and pushed["rows"] == summary["rows"]
+    assert json.loads(Path(pushed["summary_path"]).read_text())["reports"] == summary["reports"]
 
     before = _attempts(endpoint_url)
     again = grade_week(WEEK_START, params, run_id="signal-run")
