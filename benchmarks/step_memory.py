@@ -111,15 +111,17 @@ def child(step: str, params: dict[str, Any]) -> None:
         out = load_week_task(_week_start(), params)
         figures = {"rows_in": out["rows"], "rows_out": len(out["files"])}
     else:
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
+        from semtel_core import storage
+        from semtel_core.pipeline.grade_step import RESULTS_DIR
         from semtel_core.pipeline.publish_step import AGGREGATES_DIR
         from semtel_core.pipeline.weekly import run_week_dir
+        from semtel_core.quality.week_counts import fingerprint, saved
 
         html = report_week(_week_start(), params)
-        saved = Path(run_week_dir(params, _week_start())) / AGGREGATES_DIR / "per_classifier.parquet"
-        described = pc.sum(pq.read_table(saved).column("rows")).as_py()  # the rows its aggregates describe
+        week = run_week_dir(params, _week_start())
+        counts = saved(storage.join(week, AGGREGATES_DIR), fingerprint(storage.join(week, RESULTS_DIR)))
+        assert counts is not None, "the report ran without the gate's saved aggregates"
+        described = int(counts.per_classifier["rows"].sum())  # the rows its aggregates describe
         figures = {"rows_in": described, "rows_out": Path(html).stat().st_size}
     figures |= {
         "wall_s": time.perf_counter() - started,
