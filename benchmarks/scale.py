@@ -195,8 +195,8 @@ class Sampler:
     def __init__(self, exclude: set[int], interval: float = 0.2) -> None:
         self.exclude = exclude
         self.interval = interval
-        self.series: dict[int, list[Sample]] = defaultdict(list)
-        self.kinds: dict[int, str] = {}
+        self.series: dict[tuple[int, float], list[Sample]] = defaultdict(list)
+        self.kinds: dict[tuple[int, float], str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -224,25 +224,29 @@ class Sampler:
                     with proc.oneshot():
                         times = proc.cpu_times()
                         sample = Sample(now, proc.memory_info().rss, times.user + times.system)
+                        # pid and start time: pids are reused (pid_max is 32,768 on these machines, and a 1 M
+                        # run starts thousands of processes); a reused pid would inherit the label and the CPU
+                        # series of the process before it
+                        key = (proc.pid, proc.create_time())
                 except psutil.Error:
                     continue
-                if proc.pid not in self.kinds:
-                    self.kinds[proc.pid] = _kind(proc)
-                self.series[proc.pid].append(sample)
+                if key not in self.kinds:
+                    self.kinds[key] = _kind(proc)
+                self.series[key].append(sample)
             self._stop.wait(self.interval)
 
     def window(self, start: float, end: float) -> tuple[float, dict[str, int]]:
         """CPU seconds of every process in [start, end] and the peak RSS of each kind of process."""
         cpu = 0.0
         peaks: dict[str, int] = defaultdict(int)
-        for pid, series in self.series.items():
+        for key, series in self.series.items():
             inside = [s for s in series if start <= s.t <= end]
             if not inside:
                 continue
             before = [s for s in series if s.t < start]
             base = before[-1].cpu if before else 0.0  # a process born in the window starts at 0
             cpu += inside[-1].cpu - base
-            kind = self.kinds.get(pid, "gone")
+            kind = self.kinds.get(key, "gone")
             if kind != "gone":  # exited before its command line could be read: its CPU still counts
                 peaks[kind] = max(peaks[kind], max(s.rss for s in inside))
         return cpu, dict(peaks)
