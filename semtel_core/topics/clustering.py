@@ -21,7 +21,8 @@ from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
 
-Vectors = npt.NDArray[np.float32]
+from semtel_core.endpoint.encoder import Vectors, unit_rows
+
 _SILHOUETTE_SAMPLE = 3000  # silhouette is quadratic in the rows: scored on a fixed sample
 _REDUCE_ABOVE, _DIMENSIONS = 2000, 48
 
@@ -51,22 +52,19 @@ def candidate_ks(rows: int, min_size: int, max_clusters: int) -> list[int]:
     return ks if ks[-1] == top else [*ks, top]
 
 
-def _unit(x: npt.NDArray[np.floating]) -> Vectors:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return (x / np.where(norms == 0, 1, norms)).astype(np.float32)
-
-
 def _reduced(x: Vectors, seed: int) -> Vectors:
     """The rows projected on their first :data:`_DIMENSIONS` principal components (unit length again) when there
     are many: k-means and the silhouette cost in proportion to the dimensions, and a week with its remembered weeks
     is tens of thousands of rows."""
     if len(x) <= _REDUCE_ABOVE or x.shape[1] <= _DIMENSIONS:
         return x
-    return _unit(PCA(n_components=_DIMENSIONS, svd_solver="randomized", random_state=seed).fit_transform(x))
+    return unit_rows(
+        PCA(n_components=_DIMENSIONS, svd_solver="randomized", random_state=seed).fit_transform(x)
+    )
 
 
 def _centroids(x: Vectors, labels: npt.NDArray[np.int64], k: int) -> Vectors:
-    return _unit(np.vstack([x[labels == c].mean(axis=0) for c in range(k)]))
+    return unit_rows(np.vstack([x[labels == c].mean(axis=0) for c in range(k)]))
 
 
 def cluster(
@@ -82,13 +80,13 @@ def cluster(
     :func:`candidate_ks`); all rows in one cluster when there are too few for two clusters of ``min_size``.
     Centroids and outliers are judged on the vectors themselves, the clustering on :func:`_reduced` ones;
     ``weights`` weigh the rows in k-means."""
-    x = _unit(vectors)
+    x = unit_rows(vectors)
     ks = (
         [k for k in ks if 2 <= k < len(x)] if ks is not None else candidate_ks(len(x), min_size, max_clusters)
     )
     if not ks:
         labels = np.zeros(len(x), dtype=np.int64)
-        return Clustering(labels, _unit(x.mean(axis=0, keepdims=True)) if len(x) else x[:0], 0.0, {})
+        return Clustering(labels, unit_rows(x.mean(axis=0, keepdims=True)) if len(x) else x[:0], 0.0, {})
     reduced = _reduced(x, seed)
     rng = np.random.default_rng(seed)
     sample = rng.choice(len(x), size=min(len(x), _SILHOUETTE_SAMPLE), replace=False)
@@ -105,7 +103,7 @@ def cluster(
             best = (score, k, labels)
     if best is None:
         labels = np.zeros(len(x), dtype=np.int64)
-        return Clustering(labels, _unit(x.mean(axis=0, keepdims=True)), 0.0, tried)
+        return Clustering(labels, unit_rows(x.mean(axis=0, keepdims=True)), 0.0, tried)
     centroids = _centroids(x, best[2], best[1])
     return Clustering(_without_outliers(x, best[2], centroids), centroids, best[0], tried)
 

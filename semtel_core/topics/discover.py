@@ -18,11 +18,12 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from semtel_core.config import Settings
+from semtel_core.endpoint.encoder import Vectors
 from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, InProcessEmbedder, conversation_text
 from semtel_core.privacy.build import build_scrubber
 from semtel_core.privacy.scrubber import Scrubber
 from semtel_core.schema.conversation import Conversation
-from semtel_core.topics.clustering import OUTLIER, Vectors, cluster, parents_of
+from semtel_core.topics.clustering import OUTLIER, cluster, parents_of
 from semtel_core.topics.terms import distinctive_terms, name_from_terms
 
 log = logging.getLogger(__name__)

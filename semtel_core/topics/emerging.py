@@ -30,7 +30,8 @@ from pydantic import BaseModel
 from scipy.stats import binom, false_discovery_control
 
 from semtel_core.config import TopicsSettings
-from semtel_core.topics.clustering import OUTLIER, Vectors, cluster
+from semtel_core.endpoint.encoder import Vectors, unit_rows
+from semtel_core.topics.clustering import OUTLIER, cluster
 from semtel_core.topics.terms import distinctive_terms, name_from_terms
 
 PRIOR_CONVERSATIONS = 0.5  # added to a cluster's past count: one never seen gets a small expected count
@@ -67,11 +68,6 @@ class EmergingReport(BaseModel):
     emerging: list[EmergingTopic]
 
 
-def _unit(x: npt.NDArray[np.floating]) -> Vectors:
-    norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return (x / np.where(norms == 0, 1, norms)).astype(np.float32)
-
-
 @dataclass(frozen=True)
 class EmergingWeek:
     report: EmergingReport  # what may be shown
@@ -89,7 +85,7 @@ def emerging_week(
     """Test this week's conversations (scrubbed ``texts``, their ``ids`` and ``vectors``) against ``memory``, then
     remember this week in it (see the module's docstring)."""
     k = options.min_conversations
-    x = _unit(vectors)
+    x = unit_rows(vectors)
     earlier = len(memory.weeks)
     past = memory.vectors if memory.vectors.size else np.zeros((0, x.shape[1]), dtype=np.float32)
     found: list[tuple[EmergingTopic, list[str]]] = []

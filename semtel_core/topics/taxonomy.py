@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from semtel_core.endpoint.encoder import Vectors
 from semtel_core.errors import ConfigError
 from semtel_core.prompts.labels import NAME_PATTERN, LabelDefinitions, canonical_form, load_label_definitions
-from semtel_core.topics.clustering import Vectors
 from semtel_core.topics.discover import Discovered
 
 DUPLICATE_SIMILARITY = 0.9  # centroids this close (cosine) describe the same topic
