@@ -11,12 +11,12 @@ the next-smallest is withheld as well, so the first cannot be recovered as total
 
 from __future__ import annotations
 
-import math
-
 import polars as pl
 from pydantic import BaseModel
 
 from semtel_core.load.aggregates import LABELLED_STATUSES
+from semtel_core.quality.statistics import js_divergence
+from semtel_core.quality.statistics import shares as label_shares
 from semtel_core.quality.week_counts import WeekCounts
 
 
@@ -84,27 +84,11 @@ def withheld_labels(counts: dict[str, int], k: int) -> set[str]:
     return small
 
 
-def _jsd(p: dict[str, float], q: dict[str, float]) -> float:
-    def _kl(a: dict[str, float], m: dict[str, float]) -> float:
-        return sum(v * math.log2(v / m[key]) for key, v in a.items() if v > 0)
-
-    keys = set(p) | set(q)
-    pp = {key: p.get(key, 0.0) for key in keys}
-    qq = {key: q.get(key, 0.0) for key in keys}
-    mid = {key: (pp[key] + qq[key]) / 2 for key in keys}
-    return min(1.0, max(0.0, (_kl(pp, mid) + _kl(qq, mid)) / 2))
-
-
-def _shares(counts: dict[str, int]) -> dict[str, float]:
-    total = sum(counts.values())
-    return {label: n / total for label, n in counts.items()} if total else {}
-
-
 def distribution(week: WeekCounts, previous: WeekCounts | None, classifier: str, k: int) -> Distribution:
     counts = _counts(week, classifier)
-    shares = _shares(counts)
+    shares = label_shares(counts)
     prev_counts = _counts(previous, classifier) if previous is not None else {}
-    prev_shares = _shares(prev_counts)
+    prev_shares = label_shares(prev_counts)
     hidden = withheld_labels(counts, k) | {
         label for label in counts if label in withheld_labels(prev_counts, k)
     }
@@ -123,7 +107,7 @@ def distribution(week: WeekCounts, previous: WeekCounts | None, classifier: str,
         labelled=sum(counts.values()),
         bars=bars,
         suppressed_labels=len(hidden & set(counts)),
-        jsd_vs_previous=_jsd(shares, prev_shares) if prev_shares and shares else None,
+        jsd_vs_previous=js_divergence(shares, prev_shares),
     )
 
 
