@@ -122,12 +122,13 @@ def _earlier_weeks(
     a week without them is counted once and saved), oldest first."""
     from semtel_core.quality.week_counts import counter_for, week_counts
 
+    count = counter_for(settings)
     found = []
     for back in range(settings.report.trend_weeks - 1, 0, -1):
         start = week_start - timedelta(days=7 * back)
         folder = week_dir(output_root, start)
         results = storage.join(folder, RESULTS_DIR)
         if _exists(results):
-            counts = week_counts(results, storage.join(folder, AGGREGATES_DIR), counter_for(settings))
+            counts = week_counts(results, storage.join(folder, AGGREGATES_DIR), count)
             found.append((start.date(), counts))
     return found

@@ -9,6 +9,7 @@ last label. The files load through the prompt registry's own validation, so a re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,15 +34,9 @@ class _Group:
 
 
 def _merged(a: _Group, b: _Group) -> _Group:
+    big, small = (a, b) if a.conversations >= b.conversations else (b, a)  # the larger one's terms lead
     centroid = a.centroid * a.conversations + b.centroid * b.conversations
-    terms = (
-        [*a.terms, *(t for t in b.terms if t not in a.terms)]
-        if a.conversations >= b.conversations
-        else [
-            *b.terms,
-            *(t for t in a.terms if t not in b.terms),
-        ]
-    )
+    terms = [*big.terms, *(t for t in small.terms if t not in big.terms)]
     return _Group(terms, a.conversations + b.conversations, centroid / np.linalg.norm(centroid))
 
 
@@ -125,8 +120,6 @@ def write_proposal(
     """Write ``<name>.labels.yaml`` and ``<name>.prompty`` (the body of ``template``, an existing classifier's
     prompty) into ``folder``; refuse to overwrite a classifier. Returns the labels file, read back through the
     registry's validation."""
-    import re
-
     if not re.match(NAME_PATTERN, definitions.name):
         raise ConfigError(f"classifier name {definitions.name!r} must match {NAME_PATTERN}", field="name")
     labels_path = folder / f"{definitions.name}.labels.yaml"
