@@ -93,13 +93,14 @@ def emerging_week(
     if len(x) >= k:
         labels = _two_level_labels(np.vstack([x, past]), len(x), options)
         here, before = labels[: len(x)], labels[len(x) :]
-        clusters = [c for c in np.unique(here[here != OUTLIER]).tolist() if _distinct(ids, here == c) >= k]
+        sizes = {c: _distinct(ids, here == c) for c in np.unique(here[here != OUTLIER]).tolist()}
+        clusters = [c for c, size in sizes.items() if size >= k]
         terms = distinctive_terms(list(texts), here.tolist(), min_conversations=k, top=options.terms)
         candidates = []
         if earlier:
             for c in clusters:
                 history = [int(((before == c) & (memory.week_of == w)).sum()) for w in range(earlier)]
-                now = _distinct(ids, here == c)
+                now = sizes[c]
                 expected = (sum(history) + PRIOR_CONVERSATIONS) / sum(memory.sizes) * len(ids)
                 candidates.append((c, now, history, expected, _p_value(now, sum(history), len(ids), memory)))
         tested = len(candidates)
