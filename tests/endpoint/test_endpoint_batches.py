@@ -157,8 +157,11 @@ def test_expired_batch_returns_partial_results_and_expired_errors() -> None:
 
 @pytest.mark.slow
 def test_completion_window_passing_expires_the_batch() -> None:
-    # "1h" at 1 simulated s = 0.1 ms is 0.36 s; 100 requests of 100 simulated s at concurrency 4 need 0.25 s + 0.36s.
-    args = ("--batch-time-scale", "0.0001", "--batch-request-seconds", "100")
+    # "1h" at 1 simulated s = 0.1 ms is 0.36 s; 100 requests of 1,000 simulated s at concurrency 4 sleep 2.5 s,
+    # far past it. (At 100 simulated s they slept 0.25 s, and the batch expired only while the lazily loaded model
+    # was slow: a warm machine completed it within the window.) The first four requests start before the window
+    # passes, so some complete.
+    args = ("--batch-time-scale", "0.0001", "--batch-request-seconds", "1000")
     with running_endpoint("--lazy-load", *args) as url:
         client = openai.OpenAI(base_url=url, api_key="batch-key", max_retries=0)
         uploaded = client.files.create(file=("batch.jsonl", _lines(100)), purpose="batch")
