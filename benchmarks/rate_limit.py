@@ -25,8 +25,11 @@ modes (refused attempts not charged / charged, debt floored at one bucket):
 Goodput and CPU come from the clients' success timestamps and CPU samples, the 429 share from the server's
 counters (``/v1/_stats``: per key, and per ``x-client-name`` on a shared key), all over the steady window (the
 first ``--warmup`` seconds are discarded). Recovery = seconds after the step from which every 10 s window holds
->= 90 % of the new C. The CPU test runs the bare SDK and our client one after the other on an endpoint without
-limits and divides CPU seconds by answered requests.
+>= 90 % of the new C; the goodput and 429 share
+after the step are taken over a window as long as the steady one that opens 30 s after the step, and the 429
+share of those first 30 s (the refusals that teach the client the new C) is printed apart. The CPU test runs
+the bare SDK and our client one after the other on an endpoint without limits and divides CPU seconds by
+answered requests.
 
 This file runs under another interpreter as a worker (``--worker KIND``), so only the standard library is
 imported at module level.
@@ -590,7 +593,10 @@ def _measure(
         if step_time is not None and scenario.post:
             p0, p1 = (started + t for t in scenario.post)
             row["post_goodput"] = _goodput(d["successes"], p0, p1, c / 2)
-            row["post_share_429"] = _window_429(snaps["window_end"], snaps["post_end"], proc)[0]
+            # the steady state at the new C, over the same window as its goodput; the step's own transient
+            # (the refusals that teach the controller the new C) is counted apart
+            row["post_share_429"] = _window_429(snaps["post_start"], snaps["post_end"], proc)[0]
+            row["step_429"] = _window_429(snaps["window_end"], snaps["post_start"], proc)[0]
             row["recovery_s"] = _recovery_s(d["successes"], step_time, p1, c / 2)
         rows[proc.name] = row
     if scenario.name.startswith("S5"):
@@ -692,15 +698,16 @@ def _spawn(
 def _cpu_per_request(args: argparse.Namespace, prompts_file: str) -> dict[str, float]:
     """CPU milliseconds per answered request, one client after the other against an endpoint without limits
     (latency 50 ms), all at the same 16 requests in flight (HTTP-pool bookkeeping grows with open connections),
-    the first 5 s discarded: the bare openai SDK, ours (shared Redis budget, outbound PII scrub on, the default),
-    and ours with the scrub off (the bare SDK scrubs nothing)."""
+    the first 5 s of each discarded: the bare openai SDK, ours (shared Redis budget, outbound PII scrub on, the
+    default), and ours with the scrub off (the bare SDK scrubs nothing). Run in the order A B C, then C B A, and
+    summed: a machine whose speed drifts during the test then weighs on every client alike."""
     from semtel_core.endpoint.testing import running_endpoint
 
     tmp = Path(tempfile.mkdtemp())
-    result = {}
     runs = (("bare", "bare", False), ("ours", "ours", False), ("ours, no scrub", "ours", True))
+    spent = {label: [0.0, 0] for label, _, _ in runs}  # CPU seconds, answered requests
     with running_endpoint("--lazy-load", "--stats-interval", "600", "--ttft-median", "0.05") as url:
-        for label, kind, no_scrub in runs:
+        for label, kind, no_scrub in [*runs, *reversed(runs)]:
             proc = Proc(label, kind, f"k-cpu-{kind}", duration=args.cpu_seconds)
             out = tmp / f"{label.replace(' ', '_').replace(',', '')}.json"
             prefix = f"semtel-bench-{uuid.uuid4().hex[:8]}:budget"
@@ -710,9 +717,9 @@ def _cpu_per_request(args: argparse.Namespace, prompts_file: str) -> dict[str, f
             d = json.loads(out.read_text())
             start = d["cpu"][0][0] + 5.0
             cpu = [(t, c) for t, c in d["cpu"] if t >= start]
-            done = sum(cpu[0][0] <= t <= cpu[-1][0] for t in d["successes"])
-            result[label] = (cpu[-1][1] - cpu[0][1]) / max(done, 1) * 1000
-    return result
+            spent[label][0] += cpu[-1][1] - cpu[0][1]
+            spent[label][1] += sum(cpu[0][0] <= t <= cpu[-1][0] for t in d["successes"])
+    return {label: seconds / max(done, 1) * 1000 for label, (seconds, done) in spent.items()}
 
 
 def _fmt(values: list[float], pattern: str) -> str:
@@ -743,7 +750,8 @@ def _print_tables(runs: list[dict[tuple[str, str], dict[str, dict[str, Any]]]]) 
             if "post_goodput" in got[0]:
                 more.append(
                     f"after step: {col('post_goodput', '{:.3f}')} × new C, 429 {col('post_share_429', '{:.2%}')}, "
-                    f"recovery {col('recovery_s', '{:.0f}')} s"
+                    f"recovery {col('recovery_s', '{:.0f}')} s; the step's first 30 s: 429 "
+                    f"{col('step_429', '{:.2%}')}"
                 )
             if "of_available" in got[0]:
                 more.append(
@@ -801,7 +809,8 @@ def orchestrate(args: argparse.Namespace) -> None:
     _print_tables(runs)
     if cpu_runs:
         print(
-            f"\nCPU per answered request (no limits, 16 in flight, {args.cpu_seconds:.0f}s each, first 5 s dropped):"
+            f"\nCPU per answered request (no limits, 16 in flight, each client twice for {args.cpu_seconds:.0f}s "
+            "in the order A B C C B A, the first 5 s of each dropped):"
         )
         for label in cpu_runs[0]:
             ms = _fmt([r[label] for r in cpu_runs], "{:.2f}")
@@ -824,7 +833,7 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of everything; medians and ranges printed"
     )
-    parser.add_argument("--cpu-seconds", type=float, default=25.0, help="per client in the CPU test; 0: skip")
+    parser.add_argument("--cpu-seconds", type=float, default=20.0, help="per client in the CPU test; 0: skip")
     parser.add_argument("--budget-url", default="redis://127.0.0.1:6379/0", help="'local' for no Redis")
     parser.add_argument(
         "--litellm-python", default=None, help="python of a virtualenv with litellm installed"
