@@ -2,7 +2,8 @@
 
 extract -> plan -> classify (mapped over the plan's online shards, at most ``classify.max_shards``; or one Spark
 job when the engine is ``spark``) and batch_wait (deferrable, mapped over the batch shards) -> collect (mapped)
--> grade (mapped over shards) -> grade_summary -> validate -> load -> report. Every step replaces a fixed output
+-> grade (mapped over shards) -> grade_summary -> validate -> load -> report, and grade_summary -> emerging (what
+is new this week, against the weeks before) -> report. Every step replaces a fixed output
 under ``<output_root>/week=<Monday>/``, the week's partition of the dataset and ``<week>/report.html``, so reruns
 and backfills of a week never duplicate.
 
@@ -218,6 +219,12 @@ def semantic_telemetry_weekly() -> None:
 
         return load_week_task(_week_start(), _params())
 
+    @task
+    def emerging() -> dict[str, Any]:
+        from semtel_core.pipeline.emerging_step import emerging_week_task
+
+        return emerging_week_task(_week_start(), _params())
+
     planned = plan()
     extract() >> planned
     online = work_list.override(task_id="online_partitions")(planned, "online")
@@ -244,7 +251,9 @@ def semantic_telemetry_weekly() -> None:
     # After every classify path (one is skipped by the engine branch, and a path without classifiers maps zero).
     grade_list = work_list.override(task_id="grade_partitions", trigger_rule="none_failed")(planned, "grade")
     [classified, on_spark, collected] >> grade_list
-    grade.expand(descriptor=grade_list) >> grade_summary() >> validate() >> load() >> report
+    graded = grade.expand(descriptor=grade_list) >> grade_summary()
+    graded >> validate() >> load() >> report
+    graded >> emerging() >> report
 
 
 def _spark_application() -> str:

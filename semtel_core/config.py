@@ -355,6 +355,36 @@ class TopicsSettings(_Section):
         description="clusters of a week with its remembered weeks (fewer when the week could not fill each with "
         "min_conversations): fine enough that a new topic is a cluster of its own",
     )
+    emerging_scope: Literal["all", "uncertain"] = Field(
+        default="all",
+        description="the weekly run's emerging-topics task looks at every conversation (all), or only at those "
+        "the emerging_classifier could not place (uncertain)",
+    )
+    emerging_classifier: str = Field(
+        default="topic", description="the classifier whose uncertain conversations scope 'uncertain' takes"
+    )
+    emerging_labels: list[str] = Field(
+        default_factory=lambda: ["other"],
+        min_length=1,
+        description="labels of emerging_classifier that mean 'not placed' (scope 'uncertain')",
+    )
+    emerging_confidence: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="a row with a confidence under this is 'not placed' too (embedding classifiers give one)",
+    )
+    emerging_sample: int = Field(
+        default=4000,
+        ge=2,
+        description="the most conversations of a week embedded and tested (a fixed hash sample of the scope)",
+    )
+    emerging_alert_growth: float | None = Field(
+        default=None,
+        ge=1,
+        description="alert on-call (the alerts section's channels) when an emerging topic grew at least this "
+        "many times its expected count; empty: no alert",
+    )
 
 
 class QualitySettings(_Section):

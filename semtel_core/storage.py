@@ -189,6 +189,11 @@ def replace_with(tmp: str, path: str) -> None:
     fs.mv(_fs(tmp)[1], p, recursive=True)
 
 
+def exists(path: str) -> bool:
+    fs, p = _fs(path)
+    return bool(fs.exists(p))
+
+
 def is_folder(path: str) -> bool:
     fs, p = _fs(path)
     return bool(fs.isdir(p))

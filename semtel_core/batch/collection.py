@@ -71,14 +71,9 @@ def _read(path: str) -> bytes:
     return data
 
 
-def _exists(path: str) -> bool:
-    fs, p = fsspec.core.url_to_fs(path)
-    return bool(fs.exists(p))
-
-
 def _downloaded(state: BatchRunState, file_id: str, settings: Settings, key_resolver: KeyResolver) -> bytes:
     path = storage.join(state.state_dir, "downloads", f"{file_id}.jsonl")
-    if _exists(path):
+    if storage.exists(path):
         return _read(path)
     with sync_client(batch_endpoint(settings, state.endpoint), key_resolver) as client:
         data = download(client, file_id)
@@ -163,7 +158,7 @@ def _fallback(
     rows: list[HashRow] = []
     checkpoint_dir = storage.join(state.state_dir, FALLBACK_DIR)
     kept = storage.join(state.state_dir, FALLBACK_RESULTS)
-    caches = [p for p in (kept, results_path) if _exists(p)]
+    caches = [p for p in (kept, results_path) if storage.exists(p)]
     for names, hashes in sorted(mapper.fallback.items()):
         ids = [cid for h in sorted(hashes) for cid in groups[h]]
         subset = table.filter(pc.is_in(table["conversation_id"], value_set=pa.array(ids, pa.string())))

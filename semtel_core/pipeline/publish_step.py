@@ -17,6 +17,8 @@ from semtel_core import storage
 from semtel_core.pipeline.grade_step import RESULTS_DIR
 from semtel_core.pipeline.params import RunParams
 from semtel_core.pipeline.weekly import week_dir
+from semtel_core.topics.weekly import SUMMARY_FILE as EMERGING_FILE
+from semtel_core.topics.weekly import TOPICS_DIR
 
 if TYPE_CHECKING:
     from semtel_core.config import Settings
@@ -45,7 +47,7 @@ def validate_week_task(week_start: datetime, params: Mapping[str, Any] | RunPara
     report = validate_week(
         storage.join(week, RESULTS_DIR),
         storage.join(week, "extract", "extract_summary.json"),
-        previous if _exists(previous) else None,
+        previous if storage.exists(previous) else None,
         settings,
         classifiers=settings.classifiers,
         report_path=storage.join(week, QUALITY_FILE),
@@ -77,11 +79,6 @@ def load_week_task(week_start: datetime, params: Mapping[str, Any] | RunParams) 
     ).model_dump(mode="json")
 
 
-def _exists(path: str) -> bool:
-    fs, p = fsspec.core.url_to_fs(path)
-    return bool(fs.exists(p))
-
-
 def report_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> str:
     """Render ``<week>/report.html`` (with last week's results for the change, when that week ran); its path."""
     from semtel_core.report.render import render_report
@@ -96,23 +93,29 @@ def report_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> 
     out = storage.join(week, REPORT_FILE)
     quality = storage.join(week, QUALITY_FILE)
     history = _earlier_weeks(output_root, week_start, settings)
-    quality_report = None
-    if _exists(quality):
-        with fsspec.open(quality, "rb") as fh:
-            quality_report = json.loads(fh.read())
+    quality_report = _read_if_there(quality)
+    emerging = _read_if_there(storage.join(week, TOPICS_DIR, EMERGING_FILE))
     render_report(
         storage.join(week, RESULTS_DIR),
         out,
         settings,
-        previous_results_path=previous if _exists(previous) else None,
+        previous_results_path=previous if storage.exists(previous) else None,
         extract_summary=extract_summary,
         quality_report=quality_report,
         week=week_start.date(),
         aggregates_path=storage.join(week, AGGREGATES_DIR),
         previous_aggregates_path=storage.join(previous_week, AGGREGATES_DIR),
         history=history,
+        emerging=emerging,
     )
     return out
+
+
+def _read_if_there(path: str) -> Any:
+    if not storage.exists(path):
+        return None
+    with fsspec.open(path, "rb") as fh:
+        return json.loads(fh.read())
 
 
 def _earlier_weeks(
@@ -128,7 +131,7 @@ def _earlier_weeks(
         start = week_start - timedelta(days=7 * back)
         folder = week_dir(output_root, start)
         results = storage.join(folder, RESULTS_DIR)
-        if _exists(results):
+        if storage.exists(results):
             counts = week_counts(results, storage.join(folder, AGGREGATES_DIR), count)
             found.append((start.date(), counts))
     return found

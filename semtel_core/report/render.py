@@ -123,6 +123,7 @@ def render_report(
     aggregates_path: str | None = None,
     previous_aggregates_path: str | None = None,
     history: Sequence[tuple[date, WeekCounts]] = (),
+    emerging: Mapping[str, Any] | None = None,
 ) -> Path:
     """Render the week's results (and last week's, for the change) to ``out_html`` atomically; returns it.
 
@@ -131,7 +132,8 @@ def render_report(
     optional). The figures come from the week's aggregates: read from ``aggregates_path`` (and
     ``previous_aggregates_path``) when the quality gate saved them there for these rows, else counted in one
     streaming pass (:func:`~semtel_core.quality.week_counts.week_counts`). ``history``: earlier weeks' aggregates
-    for the trends section (with ``week``).
+    for the trends section (with ``week``). ``emerging``: the week's ``topics/emerging.json`` (its section is left
+    out without it).
     """
     count = counter_for(settings)
     counts = week_counts(str(results_path), aggregates_path, count)
@@ -145,6 +147,7 @@ def render_report(
     quality = _as_dict(quality_report)
     context["quality"] = _quality_view(quality) if quality is not None else None
     context["source"] = str(results_path)
+    context["emerging"] = _emerging_view(emerging, settings) if emerging is not None else None
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.from_string(TEMPLATE).render(**context)
     with storage.atomic_open(str(out_html)) as fh:
@@ -156,3 +159,14 @@ def render_report(
         context["rows"],
     )
     return Path(out_html)
+
+
+def _emerging_view(summary: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
+    """The emerging-topics summary with the thresholds it was found with, for the section's note."""
+    topics = settings.topics
+    return {
+        **summary,
+        "min_conversations": topics.min_conversations,
+        "fdr": topics.emerging_fdr,
+        "min_growth": topics.emerging_min_growth,
+    }

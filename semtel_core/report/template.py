@@ -67,6 +67,19 @@ classifier's labels and weeks); cells under {{ k }} conversations suppressed.</p
 <tr><th></th>{% for w in t.weeks %}<th>{{ w.strftime("%m-%d") }}</th>{% endfor %}</tr>
 {% for label in t.labels %}{% set i = loop.index0 %}<tr><th>{{ label }}</th>{% for c in t.cells[i] %}{% if c.share is none %}<td class="suppressed">—</td>{% else %}<td class="{{ 'up' if c.change > 0 else 'down' if c.change < 0 else '' }}" title="{{ '%.1f'|format(100 * c.low) }}–{{ '%.1f'|format(100 * c.high) }} %">{{ "%.0f%%"|format(100 * c.share) }}{{ " ▲" if c.change > 0 else " ▼" if c.change < 0 else "" }}</td>{% endif %}{% endfor %}</tr>{% endfor %}
 </table></div>{% endfor %}</div></section>{% endif %}
+{% if emerging %}<section id="emerging"><h2>Emerging this week</h2>
+<p class="note">{{ emerging.sampled }} of {{ emerging.in_scope }} conversations in scope ({{ emerging.selection }}),
+tested against {{ emerging.earlier_weeks_read|length }} earlier week(s); a topic is shown when it holds at least
+{{ emerging.min_conversations }} conversations, is significant (Benjamini–Hochberg at {{ emerging.fdr }} over the
+{{ emerging.report.clusters_tested }} clusters tested) and at least {{ emerging.min_growth }}× its expected count.
+Names: {{ emerging.naming_note }}; {{ emerging.examples_note }}.</p>
+{% if emerging.report.emerging %}<table class="emerging"><tr><th>topic</th><th>description</th><th>conversations</th>
+<th>expected</th><th>growth</th><th>q</th><th>weeks seen</th><th>first seen</th><th>earlier weeks</th></tr>
+{% for t in emerging.report.emerging %}<tr><td>{{ t.name }}</td><td>{{ t.description }}</td><td>{{ t.conversations }}</td>
+<td>{{ "%.1f"|format(t.expected) }}</td><td>{{ "%.1f"|format(t.growth) }}×</td><td>{{ "%.2g"|format(t.q_value) }}</td>
+<td>{{ t.weeks_seen }}</td><td>{{ t.first_seen }}</td><td>{{ t.earlier_counts|join(", ") }}</td></tr>{% endfor %}
+</table>{% elif emerging.earlier_weeks_read %}<p>Nothing emerging this week.</p>{% else %}<p>No earlier week to
+compare with yet: this week's sample is kept for the weeks after it.</p>{% endif %}</section>{% endif %}
 <p class="note">Generated {{ generated }} by semtel from {{ source }}.</p>
 </main></body></html>
 """

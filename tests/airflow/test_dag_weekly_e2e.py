@@ -48,7 +48,7 @@ def test_weekly_dag_end_to_end_twice(endpoint_url: str, tmp_path: Path) -> None:
     assert {t for t, states in tasks.items() if states != {"success"}} == {"classify_spark"}, (
         tasks
     )  # Polars ran
-    assert {"batch_wait", "collect", "grade", "validate", "load", "report"} <= set(tasks)
+    assert {"batch_wait", "collect", "grade", "validate", "load", "emerging", "report"} <= set(tasks)
     week = root / "week=2026-10-12"
     results = week / "results"
     table = ds.dataset(results, format="parquet").to_table()
@@ -70,6 +70,10 @@ def test_weekly_dag_end_to_end_twice(endpoint_url: str, tmp_path: Path) -> None:
     assert loaded.num_rows == table.num_rows  # the week's dataset partition was replaced, not appended to
     html = (week / "report.html").read_text(encoding="utf-8")
     assert "satisfaction" in html and "topic" in html
+    # the emerging-topics step kept the week's sample for the weeks after it; with no week before, nothing is tested
+    emerging = json.loads((week / "topics" / "emerging.json").read_text())
+    assert emerging["sampled"] == extracted and emerging["report"]["clusters_tested"] == 0
+    assert "Emerging this week" in html and "No earlier week to" in html
     quality = json.loads((week / "quality_report.json").read_text())
     assert quality["success"] is True and quality["rows"] == table.num_rows
     # the gate saved the week's aggregates for the rerun's rows, and the load and the report read them
