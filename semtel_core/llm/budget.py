@@ -45,15 +45,11 @@ QUEUE_S = 0.5
 # Requests/s before the store's first answer: the script's slow start (SS_START) begins here.
 _FIRST_RATE = 8.0
 # Above this many requests/s a round trip per reservation costs more client CPU than it decides: while the
-# bucket holds LOCAL_CUSHION_S of the rate (at most half of it) after the debit, nobody waits (so there is no
-# order to keep) and five processes' local takes fit in what is left, a reservation is taken from the
-# view of the last answer, up to LOCAL_TAKE_S worth of the rate per answer and while the view is younger than
-# LOCAL_VIEW_S (the age at which waiters refresh it anyway); the debits ride along with the next round trip.
-# Below it (every rate a test scenario paces at) each one is a round trip.
+# bucket is more than half full (nobody waits, so there is no order to keep) a reservation is taken from the
+# view of the last answer, for at most LOCAL_VIEW_S after it and that long's worth of the rate; the debits ride
+# along with the next round trip. Below it (every rate a test scenario paces at) each one is a round trip.
 LOCAL_MIN_RATE = 50.0
-LOCAL_TAKE_S = 0.05
-LOCAL_CUSHION_S = 0.25
-LOCAL_VIEW_S = _SLICE_S
+LOCAL_VIEW_S = 0.05
 _LIMITED_BY = (
     (re.compile(r"\b(tokens per min|TPM)\b", re.IGNORECASE), _TOKENS),
     (re.compile(r"\b(requests per min|RPM)\b", re.IGNORECASE), _REQUESTS),
@@ -271,12 +267,12 @@ class Budget:
         if (
             rate < LOCAL_MIN_RATE
             or self.view_age() >= LOCAL_VIEW_S
-            or self._taken_locally >= rate * LOCAL_TAKE_S
+            or self._taken_locally >= rate * LOCAL_VIEW_S
         ):
             return False
         debits = (self._pending.requests + 1, self._pending.tokens + tokens)
         return all(
-            level - debit >= min(LOCAL_CUSHION_S, 0.5 * self._burst_s) * rate
+            level - debit >= 0.5 * rate * self._burst_s
             for level, debit, rate in zip(self._mirror_levels(), debits, self.rates, strict=True)
             if rate > 0
         )

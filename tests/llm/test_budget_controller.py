@@ -185,13 +185,13 @@ def test_above_fifty_requests_a_second_a_half_full_bucket_needs_no_round_trip_pe
     assert float(store.fields("k")["rl"]) == pytest.approx(rpm / 60 - takes)
 
 
-def test_a_bucket_under_its_cushion_takes_every_reservation_through_the_store() -> None:
+def test_a_bucket_under_half_full_takes_every_reservation_through_the_store() -> None:
     store = _CountingStore()
     now = [100.0]
     budget = Budget("k", store, rpm=6000, tpm=None, headroom=1.0, burst_s=1.0, clock=lambda: now[0])
     run_sync(budget.sync_now())
     now[0] += 2.0
-    for _ in range(80):  # 100 in the bucket: 80 taken leave it under the cushion (0.25 s of the rate: 25)
+    for _ in range(60):  # 100 in the bucket: 60 taken leave it under half full
         run_sync(budget.take(10, 0))
     store.round_trips = 0
     for _ in range(3):
