@@ -3,7 +3,7 @@
 
 demo:
 	@scripts/bootstrap.sh
-	@HF_HUB_OFFLINE=1 .venv/bin/semtel weekly
+	@HF_HUB_OFFLINE=1 SEMTEL_TOPICS__EMERGING=true .venv/bin/semtel weekly
 
 test:
 	@scripts/test.sh

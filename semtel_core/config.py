@@ -355,6 +355,12 @@ class TopicsSettings(_Section):
         description="clusters of a week with its remembered weeks (fewer when the week could not fill each with "
         "min_conversations): fine enough that a new topic is a cluster of its own",
     )
+    emerging: bool = Field(
+        default=False,
+        description="the weekly run's emerging task looks for new topics (it embeds a sample of the week in the "
+        "task process: about 0.1 CPU-s a conversation with the in-process encoder); off: it removes the week's "
+        "topics folder and says it is off",
+    )
     emerging_scope: Literal["all", "uncertain"] = Field(
         default="all",
         description="the weekly run's emerging-topics task looks at every conversation (all), or only at those "

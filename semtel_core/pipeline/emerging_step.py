@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from semtel_core import storage
 from semtel_core.config import Settings
@@ -18,7 +18,10 @@ from semtel_core.extract import CONVERSATIONS_FILE
 from semtel_core.pipeline.grade_step import RESULTS_DIR
 from semtel_core.pipeline.params import RunParams
 from semtel_core.pipeline.weekly import week_dir
-from semtel_core.topics.weekly import SUMMARY_FILE, TOPICS_DIR, EmergingSummary, emerging_topics_week
+from semtel_core.topics import SUMMARY_FILE, TOPICS_DIR
+
+if TYPE_CHECKING:
+    from semtel_core.topics.weekly import EmergingSummary
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,11 @@ def emerging_week_task(week_start: datetime, params: Mapping[str, Any] | RunPara
     settings = RunParams.parse(params).settings()
     root = settings.weekly.output_root
     week = week_dir(root, week_start)
+    if not settings.topics.emerging:
+        storage.remove(storage.join(week, TOPICS_DIR))  # no stale summary in the report, no stale sample
+        return {"enabled": False, "why": "topics.emerging is off"}
+    from semtel_core.topics.weekly import emerging_topics_week  # the encoder and clustering: only when on
+
     earlier = [
         (day.date(), storage.join(week_dir(root, day), TOPICS_DIR))
         for day in (week_start - timedelta(weeks=n) for n in range(1, settings.topics.emerging_weeks + 1))
@@ -41,6 +49,7 @@ def emerging_week_task(week_start: datetime, params: Mapping[str, Any] | RunPara
         settings,
     )
     return {
+        "enabled": True,
         "in_scope": summary.in_scope,
         "sampled": summary.sampled,
         "earlier_weeks": len(summary.earlier_weeks_read),

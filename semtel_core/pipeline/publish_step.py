@@ -17,8 +17,8 @@ from semtel_core import storage
 from semtel_core.pipeline.grade_step import RESULTS_DIR
 from semtel_core.pipeline.params import RunParams
 from semtel_core.pipeline.weekly import week_dir
-from semtel_core.topics.weekly import SUMMARY_FILE as EMERGING_FILE
-from semtel_core.topics.weekly import TOPICS_DIR
+from semtel_core.topics import SUMMARY_FILE as EMERGING_FILE
+from semtel_core.topics import TOPICS_DIR
 
 if TYPE_CHECKING:
     from semtel_core.config import Settings

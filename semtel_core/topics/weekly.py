@@ -31,14 +31,12 @@ from semtel_core.config import Settings
 from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, InProcessEmbedder, conversation_text
 from semtel_core.load.reading import open_results
 from semtel_core.privacy.build import build_scrubber
+from semtel_core.topics import SUMMARY_FILE, VECTORS_FILE
 from semtel_core.topics.discover import NAMING, NAMING_NOTE
 from semtel_core.topics.emerging import EmergingReport, TopicMemory, emerging_week
 
 log = logging.getLogger(__name__)
 
-TOPICS_DIR = "topics"
-VECTORS_FILE = "vectors.parquet"
-SUMMARY_FILE = "emerging.json"
 _MODEL_KEY = b"semtel.embedding_model"
 _HASH_SEED = 0x5E17E1  # the sample's hash: fixed, so a rerun embeds the same conversations
 EXAMPLES_NOTE = (

@@ -36,7 +36,7 @@ def test_weekly_dag_end_to_end_twice(endpoint_url: str, tmp_path: Path) -> None:
     root = tmp_path / "out"
     conf = {
         "output_root": str(root),
-        "config_path": write_config(tmp_path / "semtel.yaml", endpoint_url),
+        "config_path": write_config(tmp_path / "semtel.yaml", endpoint_url, topics={"emerging": True}),
         "batch_classifiers": ["satisfaction"],
         "partition_tokens": 4000,
         "poll_interval_s": 0.1,

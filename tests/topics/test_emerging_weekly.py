@@ -19,7 +19,7 @@ from semtel_core.pipeline.emerging_step import emerging_week_task
 from semtel_core.pipeline.weekly import week_dir
 from semtel_core.schema.arrow import CONVERSATION_SCHEMA
 from semtel_core.schema.results import RESULT_SCHEMA, result_row
-from semtel_core.topics.weekly import SUMMARY_FILE, TOPICS_DIR, VECTORS_FILE
+from semtel_core.topics import SUMMARY_FILE, TOPICS_DIR, VECTORS_FILE
 
 pytestmark = [pytest.mark.unit]
 
@@ -73,7 +73,7 @@ def _weeks(root: Path) -> None:
 
 def _run(root: Path, n: int, **topics: object) -> dict[str, object]:
     config = root / f"semtel-{len(list(root.glob('semtel-*.yaml')))}.yaml"
-    config.write_text(yaml.safe_dump({"topics": topics}))
+    config.write_text(yaml.safe_dump({"topics": {"emerging": True, **topics}}))
     return emerging_week_task(
         MONDAY + timedelta(weeks=n), {"output_root": str(root), "config_path": str(config)}
     )
@@ -164,3 +164,12 @@ def test_a_week_with_nothing_in_scope_is_kept_and_skipped(tmp_path: Path) -> Non
     out = _run(tmp_path, 4, emerging_scope="uncertain")
     assert out["sampled"] == 45 and out["earlier_weeks"] == 0  # the empty weeks teach no rate
     assert _summary(tmp_path, 4)["report"]["clusters_tested"] == 0
+
+
+def test_off_by_default_it_removes_the_weeks_topics_folder(tmp_path: Path) -> None:
+    _weeks(tmp_path)
+    _run(tmp_path, 0)
+    folder = Path(week_dir(str(tmp_path), MONDAY)) / TOPICS_DIR
+    assert (folder / SUMMARY_FILE).exists()
+    out = emerging_week_task(MONDAY, {"output_root": str(tmp_path)})
+    assert out == {"enabled": False, "why": "topics.emerging is off"} and not folder.exists()
