@@ -151,6 +151,9 @@ def _backfill_from_the_form(stack: AirflowStack, page: Any, conf: dict[str, Any]
     dialog.get_by_role("button", name="Run Backfill").click()
 
 
+# A trigger and a backfill of three weeks, each with its own deadline (240 s and 420 s) inside: the suite's 300 s
+# default cut it short on a machine running at half speed (245 s of call after 55 s of setup).
+@pytest.mark.timeout(900)
 def test_trigger_and_backfill_from_the_ui(
     stack: AirflowStack, endpoint_url: str, tmp_path: Path, page: Any
 ) -> None:
