@@ -92,7 +92,8 @@ def _shown(
     return passed
 
 
-def _checked(text: str, scrubber: Scrubber) -> tuple[str, bool]:
+def checked(text: str, scrubber: Scrubber) -> tuple[str, bool]:
+    """``text`` through the scrubber, and whether it changed (a shown name or description is checked so)."""
     result = scrubber.scrub(text)
     return result.text, result.text != text
 
@@ -130,8 +131,8 @@ def discover(
     total = len(ids)
     topics: list[Topic] = []
     for n, c in enumerate(order):
-        name, changed_name = _checked(name_from_terms(terms[c]), scrubber)
-        description, changed_description = _checked(
+        name, changed_name = checked(name_from_terms(terms[c]), scrubber)
+        description, changed_description = checked(
             f"Conversations that mention {', '.join(terms[c])}." if terms[c] else name, scrubber
         )
         scrubbed += changed_name + changed_description
@@ -149,7 +150,7 @@ def discover(
         )
     parents = _parents(topics, labels, order, texts, k, options.terms)
     for parent in parents:
-        parent.name, changed = _checked(parent.name, scrubber)
+        parent.name, changed = checked(parent.name, scrubber)
         scrubbed += changed
     withheld = [c for c in np.unique(labels[labels != OUTLIER]).tolist() if c not in shown]
     outliers = int((labels == OUTLIER).sum())

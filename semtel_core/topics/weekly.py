@@ -32,7 +32,7 @@ from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, InProcessEmb
 from semtel_core.load.reading import open_results
 from semtel_core.privacy.build import build_scrubber
 from semtel_core.topics import SUMMARY_FILE, VECTORS_FILE
-from semtel_core.topics.discover import NAMING, NAMING_NOTE
+from semtel_core.topics.discover import NAMING, NAMING_NOTE, checked
 from semtel_core.topics.emerging import EmergingReport, TopicMemory, emerging_week
 
 log = logging.getLogger(__name__)
@@ -243,9 +243,7 @@ def _scrub_names(report: EmergingReport, settings: Settings) -> int:
     scrubber = build_scrubber(settings.privacy)
     changed = 0
     for topic in report.emerging:
-        for field in ("name", "description"):
-            before = getattr(topic, field)
-            after = scrubber.scrub(before).text
-            changed += after != before
-            setattr(topic, field, after)
+        topic.name, named = checked(topic.name, scrubber)
+        topic.description, described = checked(topic.description, scrubber)
+        changed += named + described
     return changed
