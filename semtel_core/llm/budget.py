@@ -270,6 +270,13 @@ class Budget:
             or self._taken_locally >= rate * LOCAL_VIEW_S
         ):
             return False
+        return self.roomy(tokens)
+
+    def roomy(self, tokens: int) -> bool:
+        """Whether the view (at most ``_SLICE_S`` old) has every paced bucket more than half full once this
+        reservation and the pending ones are taken: nobody waits, so it goes at once whatever its exact size."""
+        if self.view_age() >= _SLICE_S:
+            return False
         debits = (self._pending.requests + 1, self._pending.tokens + tokens)
         return all(
             level - debit >= 0.5 * rate * self._burst_s

@@ -16,7 +16,7 @@ CallStatus = Literal["ok", "error"]
 class CallRequest:
     """One chat completion to make.
 
-    ``extra`` is passed to ``chat.completions.create`` as is (``response_format``, ``temperature``, ``seed``...).
+    ``extra`` goes into the chat completion request body as is (``response_format``, ``temperature``, ``seed``...).
     ``truncate`` is called once when the endpoint says the prompt is too long: it gets the messages and returns
     shorter ones (the caller knows how to shorten a conversation; the client does not).
     """

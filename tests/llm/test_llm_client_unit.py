@@ -3,6 +3,7 @@ boundary with real openai SDK clients over ``httpx2.MockTransport``; SDK constru
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from budget_sim import run_sync
 from pydantic import SecretStr
 
+import semtel_core.llm.client as client_module
 from semtel_core.config import ClientSettings, EndpointSettings, Price, load_settings
 from semtel_core.errors import ConfigError
 from semtel_core.llm import CallRequest, LLMClient, Message, Usage, build_sdk_client, cost_usd
@@ -224,3 +226,79 @@ async def test_prompts_are_counted_only_where_a_token_rate_paces(tpm: int | None
         assert ratio == 1.0
     else:  # the server says 7 prompt tokens; our count of this prompt is 11: the ratio moves towards 7/11
         assert ratio < 1.0
+
+
+@pytest.mark.parametrize(
+    ("tpm", "requests", "counted"),
+    [(6_000_000, 10, 2), (1_200, 5, 4)],
+    ids=["room to spare: one in RATIO_SAMPLE", "bucket under half full: every one"],
+)
+async def test_a_paced_prompt_is_counted_where_the_count_decides(
+    monkeypatch: pytest.MonkeyPatch, tpm: int, requests: int, counted: int
+) -> None:
+    # The first request goes before the budget's first answer, when nothing paces yet, so it is never counted;
+    # a configured limit starts with an empty bucket, full again 1 s (burst_s) later. With room to spare a
+    # reservation goes at once whatever its size and the server's usage settles it: only the ratio's samples
+    # are counted. At 20 tokens/s the bucket (1 s) never holds half of it plus a request.
+    calls: list[int] = []
+    real = client_module.count_message_tokens
+    monkeypatch.setattr(client_module, "count_message_tokens", lambda m: calls.append(1) or real(m))
+    endpoint = EndpointSettings(name="e", tpm=tpm)
+    prompt = [{"role": "user", "content": "short enough " * 2}]
+    async with LLMClient(
+        [endpoint], ClientSettings(shared_budget_url="local"), sdk_factory=_mock_factory
+    ) as c:
+        for i in range(requests):
+            assert (await c.complete(CallRequest(messages=prompt, request_id=f"r{i}", max_tokens=4))).ok
+            if i == 0:
+                await asyncio.sleep(1.1)
+    assert len(calls) == counted
+
+
+def _replying(response: httpx2.Response, bodies: list[dict[str, Any]]) -> Any:
+    def factory(endpoint: EndpointSettings, key: SecretStr | str) -> openai.AsyncOpenAI:
+        def server(request: httpx2.Request) -> httpx2.Response:
+            query = {"query": request.url.query.decode()} if request.url.query else {}
+            bodies.append({**json.loads(request.content), **query})
+            return response
+
+        http = httpx2.AsyncClient(transport=httpx2.MockTransport(server))
+        return openai.AsyncOpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0, http_client=http)
+
+    return factory
+
+
+async def test_the_request_body_is_the_chat_completion_and_extra_parameters_go_along() -> None:
+    # as chat.completions.create sends them: extra_body merged into the body, extra_query into the URL
+    bodies: list[dict[str, Any]] = []
+    answer = httpx2.Response(200, json=_completion("fine"), headers={"x-request-id": "req-9"})
+    fmt = {"type": "json_object"}
+    extra = {"temperature": 0, "extra_body": {"response_format": fmt}, "extra_query": {"v": "1"}}
+    prompt = [{"role": "user", "content": "hi"}]
+    endpoint = EndpointSettings(name="e", model="m1")
+    async with LLMClient([endpoint], sdk_factory=_replying(answer, bodies)) as c:
+        result = await c.complete(CallRequest(messages=prompt, max_tokens=5, request_id="r", extra=extra))
+    body = {"model": "m1", "messages": prompt, "max_tokens": 5, "temperature": 0, "response_format": fmt}
+    assert bodies == [{**body, "query": "v=1"}]
+    assert (result.content, result.usage, result.server_request_id) == ("fine", Usage(7, 2), "req-9")
+
+
+@pytest.mark.parametrize(
+    ("response", "status", "content", "usage"),
+    [
+        (httpx2.Response(200, text="<html>gateway</html>"), "error", None, Usage()),
+        (httpx2.Response(200, json=["not", "a", "completion"]), "error", None, Usage()),
+        (httpx2.Response(200, json={"choices": [], "usage": {"prompt_tokens": "7"}}), "ok", None, Usage()),
+    ],
+    ids=["html", "json-list", "no-choice-bad-usage"],
+)
+async def test_an_answer_that_is_not_a_completion_is_a_clear_row_not_a_crash(
+    response: httpx2.Response, status: str, content: str | None, usage: Usage
+) -> None:
+    async with LLMClient([EndpointSettings(name="e")], sdk_factory=_replying(response, [])) as client:
+        result = await client.complete(
+            CallRequest(messages=[{"role": "user", "content": "hi"}], request_id="r")
+        )
+    assert (result.status, result.content, result.usage) == (status, content, usage)
+    if status == "error":
+        assert "not a JSON object" in (result.reason or "")
