@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from semtel_core.prompts.tokens import count_message_tokens
+
 Message = Mapping[str, Any]
 CallStatus = Literal["ok", "error"]
 
@@ -25,6 +27,11 @@ class CallRequest:
     extra: Mapping[str, Any] = field(default_factory=dict)
     truncate: Callable[[Sequence[Message]], Sequence[Message] | Awaitable[Sequence[Message]]] | None = None
     prompt_tokens_hint: int | None = None
+
+    def estimated_prompt_tokens(self) -> int:
+        if self.prompt_tokens_hint is not None:
+            return self.prompt_tokens_hint
+        return count_message_tokens(self.messages)
 
     def with_messages(self, messages: Sequence[Message]) -> CallRequest:
         return replace(self, messages=messages, prompt_tokens_hint=None)
