@@ -230,8 +230,10 @@ class Sampler:
                         key = (proc.pid, proc.create_time())
                 except psutil.Error:
                     continue
-                if key not in self.kinds:
-                    self.kinds[key] = _kind(proc)
+                # The label of the latest command line: a JVM that forks an executor shows its own command line
+                # in the child until the exec, and a label fixed at first sight kept the Worker daemon's name
+                # on an executor JVM (the 1.7 GB "worker daemon" of the first 1 M run)
+                self.kinds[key] = _kind(proc)
                 self.series[key].append(sample)
             self._stop.wait(self.interval)
 
@@ -254,6 +256,23 @@ class Sampler:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Spark standalone
+
+
+def spark_conf_dir(work: Path, heap: str) -> Path:
+    """A ``spark-defaults.conf`` (what a deployment sets; spark-submit and PySpark's own launcher read it through
+    ``SPARK_CONF_DIR``) that pins every driver's and executor's heap at ``heap``: ``-Xms`` equal to the maximum and
+    touched at start, so a JVM's resident memory is its setting from the first second rather than whatever the
+    collector has grown into, and a week that does not fit fails instead of growing."""
+    conf = work / "spark-conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    pinned = f"-Xms{heap} -XX:+AlwaysPreTouch"
+    (conf / "spark-defaults.conf").write_text(
+        f"spark.driver.memory {heap}\n"
+        f"spark.executor.memory {heap}\n"
+        f"spark.driver.extraJavaOptions {pinned}\n"
+        f"spark.executor.extraJavaOptions {pinned}\n"
+    )
+    return conf
 
 
 @contextlib.contextmanager
@@ -405,6 +424,8 @@ def run_once(n: int, engine: str, args: argparse.Namespace, tmp: Path) -> dict[s
         classify: dict[str, Any] = {"strategy": "multi", "engine": engine, "workers": 2}
         if engine == "spark":
             master = stack.enter_context(spark_cluster(tmp / f"spark-{n}"))
+            if args.spark_heap:
+                env["SPARK_CONF_DIR"] = str(spark_conf_dir(tmp / f"spark-{n}", args.spark_heap))
             classify["spark_master"] = master  # the extract's session (classify_spark is spark-submitted)
             env["AIRFLOW_CONN_SEMTEL_SPARK"] = master
             env["PYSPARK_PYTHON"] = sys.executable
@@ -479,6 +500,7 @@ def run_once(n: int, engine: str, args: argparse.Namespace, tmp: Path) -> dict[s
         "steps": steps,
         "task_instances": len(tis),
         "xcom_bytes": xcom_bytes,
+        "spark_heap": (args.spark_heap or "Spark's defaults") if engine == "spark" else None,
         "load_before": load_before,
         "load_after": os.getloadavg(),
     }
@@ -498,6 +520,7 @@ def report(result: dict[str, Any]) -> None:
         f"\n== engine {result['engine']}, {n:,} conversations: run {result['state']}, wall {result['wall_s']:.0f} s, "
         f"{result['task_instances']} task instances, XCom {result['xcom_bytes']:,} bytes; "
         f"load {result['load_before'][0]:.2f} -> {result['load_after'][0]:.2f}"
+        + (f"; JVM heaps {result['spark_heap']}" if result.get("spark_heap") else "")
     )
     print(
         f"{'step':<18}{'tasks':>6}{'wall s':>9}{'CPU s':>9}{'CPU s/1k':>10}{'rows in':>12}{'rows out':>12}  peak RSS MB by process"
@@ -532,6 +555,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--timeout", type=float, default=4 * 3600)
     parser.add_argument("--json", type=Path, help="also write every result here")
+    parser.add_argument(
+        "--spark-heap",
+        default="1g",
+        help="every Spark driver's and executor's heap, pinned (-Xms = -Xmx, touched at start); '' for Spark's "
+        "defaults, which grow",
+    )
     parser.add_argument(
         "--keep", type=Path, help="work in this folder and keep it (default: a temporary one)"
     )
