@@ -233,7 +233,9 @@ class Sampler:
                 # The label of the latest command line: a JVM that forks an executor shows its own command line
                 # in the child until the exec, and a label fixed at first sight kept the Worker daemon's name
                 # on an executor JVM (the 1.7 GB "worker daemon" of the first 1 M run)
-                self.kinds[key] = _kind(proc)
+                kind = _kind(proc)
+                if kind != "gone" or key not in self.kinds:  # a process exiting keeps the label it had
+                    self.kinds[key] = kind
                 self.series[key].append(sample)
             self._stop.wait(self.interval)
 
