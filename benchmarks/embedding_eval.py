@@ -13,6 +13,8 @@ strategy ``single``, model ``local-zeroshot`` on the local endpoint) on --llm-sa
     .venv/bin/python benchmarks/embedding_eval.py --write-gold DIR   # also the gold JSONL for `semtel embed train`
     .venv/bin/python benchmarks/embedding_eval.py --cv-grid          # how the defaults were chosen: training-part
                                                                      # CV only, no held-out figure printed
+    .venv/bin/python benchmarks/embedding_eval.py --abstention 0.01  # the 'unknown' decision: each arena-hard
+                                                                     # category held out of training in turn
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from semtel_core.evaluate.features import assemble, lexical_counts, signal_matri
 from semtel_core.evaluate.gold import GoldLabels
 from semtel_core.evaluate.loading import read_conversations
 from semtel_core.evaluate.public_data import public_gold, write_gold_jsonl
-from semtel_core.evaluate.train import held_out_split, train_bundle
+from semtel_core.evaluate.train import FixedSplit, held_out_split, train_bundle
 from semtel_core.schema.conversation import Conversation
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -234,6 +236,47 @@ def _cv_grid(specs: Sequence[EmbeddingSpec]) -> None:
         print(f"| {key} | " + " | ".join(f"{v:.3f}" for v in values) + f" | {np.mean(values):.3f} |")
 
 
+def _abstention(spec: EmbeddingSpec, options: TrainOptions, cost: float) -> None:
+    """Each arena-hard subcategory in turn held out of training as the unknown class: the rest is split
+    stratified (80/20, the options' seed), the classifier trains on the 80 % with the ``unknown`` floor fitted on
+    its own cross-validation (cost ``cost``), and the test file is the 20 % plus every held-out conversation."""
+    conversations, gold = _load(FILES[0], None)
+    labels = gold["subcategory"]
+    embedder = _TimedEmbedder(spec.model)
+    print(
+        f"\nabstention on arena-hard ({len(labels)} prompts, {spec.model}), floor cost {cost:.0%} of validation "
+        "accuracy; target: recall of the held-out category >= 0.50, in-scope accuracy down <= 1 point"
+    )
+    print(
+        f"{'held out':<18}{'floor':>7}{'recall':>8}{'precision':>11}{'abstained':>11}"
+        f"{'in-scope acc':>14}{'answering all':>15}{'change':>9}"
+    )
+    for unknown in sorted(set(labels.values())):
+        known = {cid: label for cid, label in labels.items() if label != unknown}
+        ids = sorted(known)
+        train_pos, test_pos, _ = held_out_split("subcategory", [known[c] for c in ids], options)
+        train = {"subcategory": {ids[i]: known[ids[i]] for i in train_pos}}
+        test = {ids[i]: known[ids[i]] for i in test_pos}
+        test.update({cid: label for cid, label in labels.items() if label == unknown})
+        bundle = train_bundle(
+            conversations,
+            train,
+            spec,
+            embedder,
+            options.model_copy(update={"abstain_cost": cost}),
+            test=FixedSplit(conversations, {"subcategory": test}),
+        )
+        a = bundle.manifest.classifiers["subcategory"].metrics.abstention
+        assert a is not None and a.recall is not None
+        precision = "-" if a.precision is None else f"{a.precision:.3f}"
+        change = 100 * (a.in_scope_accuracy - a.in_scope_accuracy_without)
+        print(
+            f"{unknown:<18}{a.floor:>7.3f}{a.recall:>8.3f}{precision:>11}{a.abstained_share:>10.1%}"
+            f"{a.in_scope_accuracy:>14.3f}{a.in_scope_accuracy_without:>15.3f}{change:>+8.1f}pt"
+        )
+    print(f"(embedding: {embedder.texts} texts in {embedder.seconds:.1f} s)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -249,6 +292,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"one in-process encoder for both files (default: {' / '.join(DEFAULT_MODELS)})",
     )
     parser.add_argument("--cv-grid", action="store_true", help="training-part CV of option variants only")
+    parser.add_argument(
+        "--abstention",
+        type=float,
+        default=None,
+        metavar="COST",
+        help="only the abstention benchmark (each arena-hard category held out as unknown), at this floor cost",
+    )
     parser.add_argument(
         "--show-errors",
         action="append",
@@ -269,6 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _cv_grid(specs)
         return 0
     options = [TrainOptions(**o) for o in FILE_OPTIONS]
+    if args.abstention is not None:
+        _abstention(specs[0], options[0], args.abstention)
+        return 0
     arena, arena_rate = _run_file(FILES[0], specs[0], options[0], args.write_gold, args.show_errors)
     mwoz, mwoz_rate = _run_file(FILES[1], specs[1], options[1], args.write_gold, args.show_errors)
     llm_rate = _llm_path(args.llm_sample) if args.llm_sample else float("nan")

@@ -39,4 +39,4 @@ def install_dags(
         )
     for source in sources:
         shutil.copyfile(source, dags_folder / source.name)
-        out.print(f"{dags_folder / source.name}")
+        out.print(f"{dags_folder / source.name}", soft_wrap=True)

@@ -140,7 +140,7 @@ def _print_summary(summary: CollectSummary) -> None:
         f"{summary.conversations} conversations -> {summary.rows} rows {summary.statuses}; batch requests "
         f"{summary.batch_requests}, answered {summary.answered}, sent online {summary.online_by_reason}"
     )
-    out.print(f"results: {summary.results_path}")
+    out.print(f"results: {summary.results_path}", soft_wrap=True)
 
 
 @batch_app.command("submit")

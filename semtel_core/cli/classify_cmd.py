@@ -166,7 +166,7 @@ def print_classify_summary(s: ClassifyRunSummary) -> None:
         f"reconciled: read {s.read} = accepted {s.accepted} + rejected {s.rejected} + blank {s.blank}; "
         f"{s.accepted} conversations x {len(s.classifiers)} classifiers = {s.rows} rows, none duplicated"
     )
-    out.print(f"results: {s.output_dir}/results/   rejects: {s.rejects_path}")
+    out.print(f"results: {s.output_dir}/results/   rejects: {s.rejects_path}", soft_wrap=True)
 
 
 def _embedding_path_rows(paths: dict[str, dict[str, int]]) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
+    MofNCompleteColumn,
     Progress,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -104,6 +106,58 @@ def byte_progress(description: str, total: int | None) -> Iterator[Callable[[int
 
         yield advance
         progress.advance(task, pending)
+
+
+@contextlib.contextmanager
+def step_progress(log_every_s: float = 15.0) -> Iterator[None]:
+    """Bars for the steps :mod:`semtel_core.evaluate.progress` reports, on a terminal; in a log, a line per step
+    at most every ``log_every_s`` and when it ends, so a long embedding is never a silent half hour."""
+    from semtel_core.evaluate.progress import listening
+
+    if not console.is_terminal:
+        last: dict[str, float] = {}
+
+        def to_log(step: str, done: int, total: int) -> None:
+            now = time.monotonic()
+            if done >= total or now - last.get(step, 0.0) >= log_every_s:
+                last[step] = now
+                logging.getLogger("semtel_core.progress").info("%s: %d of %d", step, done, total)
+
+        with listening(to_log):
+            yield
+        return
+    bars = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+    tasks: dict[str, Any] = {}
+
+    def to_bars(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bars.add_task(step, total=total)
+        bars.update(tasks[step], completed=done, total=total)
+
+    with bars, listening(to_bars):
+        yield
+
+
+def print_wide(table: Table, to: Console = console) -> None:
+    """``table`` at its natural width when the output is a log or a pipe: rich's default of 80 columns there
+    folds and cuts the columns ("classif…", "accura…") of every table wider than that."""
+    if to.is_terminal:
+        to.print(table)
+        return
+    width = to.measure(table, options=to.options.update_width(10_000)).maximum
+    narrow = to.width
+    to.width = max(narrow, width)
+    try:
+        to.print(table)
+    finally:
+        to.width = narrow
 
 
 def row_counts_table(title: str, read: int, accepted: int, rejected_by_reason: Mapping[str, int]) -> Table:

@@ -115,4 +115,4 @@ def _print_summary(s: ExtractSummary) -> None:
         table.add_row(f"PII replaced: {kind}", str(n))
     out.print(table)
     out.print(f"reconciled: read {s.read} = accepted {s.accepted} + rejected {s.rejected} + blank {s.blank}")
-    out.print(f"conversations: {s.conversations_path}\nrejects: {s.rejects_path}")
+    out.print(f"conversations: {s.conversations_path}\nrejects: {s.rejects_path}", soft_wrap=True)

@@ -72,6 +72,13 @@ class TrainOptions(BaseModel):
     test_size: float = 0.2
     seed: int = 0
     min_label_examples: int = 8  # rarer labels cannot be split and calibrated; they are dropped and reported
+    abstain_cost: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=0.5,
+        description="the 'unknown' decision: at most this share of validation rows answered correctly may fall "
+        "below the floor (semtel_core.evaluate.abstention); 0: always answer",
+    )
 
 
 class ClassifierCard(BaseModel):
@@ -89,6 +96,14 @@ class ClassifierCard(BaseModel):
     selection_cv_macro_f1: dict[str, dict[str, float]] = Field(
         default_factory=dict
     )  # feature set -> alpha -> macro-F1 of the training part's out-of-fold predictions
+    # where ``metrics`` come from: a stratified split of the gold, or a test file given at training
+    evaluated_on: Literal["held-out split", "test file"] = "held-out split"
+    # what the saved model was fitted on: the training part (the model ``metrics`` describe), or every row
+    # (``--refit-all``: the same feature set and decision rule refitted on training and test rows together)
+    fitted_on: Literal["training part", "all rows"] = "training part"
+    n_fitted: int | None = None  # rows the saved model was fitted on (None: bundles before it was recorded)
+    # the ``unknown`` decision: a chosen label whose calibrated probability is below this is not given (None: none)
+    unknown_below: float | None = None
 
     def decision_weights(self) -> npt.NDArray[np.float64]:
         """Per label, in :attr:`labels` order, the factor its calibrated probability is multiplied by."""
@@ -154,11 +169,21 @@ class EmbeddingBundle:
 
     def predict(self, classifier: str, features: FeatureMatrix) -> tuple[list[str], npt.NDArray[np.float64]]:
         """Labels by the classifier's decision rule, and the calibrated probability of each label chosen."""
-        probabilities = self.predict_proba(classifier, features)
+        return self.choose(classifier, self.predict_proba(classifier, features))
+
+    def choose(
+        self, classifier: str, probabilities: npt.NDArray[np.float64]
+    ) -> tuple[list[str], npt.NDArray[np.float64]]:
+        """The decision rule applied to :meth:`predict_proba`'s output: labels and their probabilities."""
         chosen = decide(probabilities, self.manifest.classifiers[classifier].decision_weights())
         labels = self.labels(classifier)
         confidence = probabilities[np.arange(len(chosen)), chosen]
         return [labels[i] for i in chosen], confidence
+
+    def abstains(self, classifier: str, confidence: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        """Per row, whether the classifier's ``unknown`` decision holds its label back (never without a floor)."""
+        floor = self.manifest.classifiers[classifier].unknown_below
+        return np.asarray(confidence < floor if floor else np.zeros(len(confidence), dtype=bool), dtype=bool)
 
     def save(self, root: str | Path) -> Path:
         target = Path(root) / self.manifest.version

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from semtel_core.config import EndpointSettings
 from semtel_core.endpoint.encoder import Vectors, unit_rows
 from semtel_core.errors import ConfigError
+from semtel_core.evaluate.progress import report
 from semtel_core.prompts.budget import TokenBudget, fit_turns
 from semtel_core.schema.conversation import Conversation
 
@@ -146,13 +147,22 @@ def build_embedder(spec: EmbeddingSpec, endpoint: EndpointSettings | None = None
     return EndpointEmbedder(endpoint, spec.model)
 
 
+EMBED_CHUNK = 512  # texts per encoder call
+
+
 def embed_conversations(
     conversations: Sequence[Conversation], spec: EmbeddingSpec, embedder: Embedder
 ) -> Vectors:
     """One vector per conversation; identical texts (duplicate content) are embedded once."""
     texts = [conversation_text(c, spec) for c in conversations]
-    unique = list(dict.fromkeys(texts))
-    vectors = embedder.embed(unique)
+    # Shortest first and in chunks: each chunk's batches pad to similar lengths, progress can be reported, and
+    # the encoder's working memory is one chunk's whatever the number of conversations.
+    unique = sorted(dict.fromkeys(texts), key=len)
+    parts = []
+    for start in range(0, len(unique), EMBED_CHUNK):
+        parts.append(embedder.embed(unique[start : start + EMBED_CHUNK]))
+        report("embedding", min(start + EMBED_CHUNK, len(unique)), len(unique))
+    vectors = np.concatenate(parts) if parts else embedder.embed([])
     row = {text: i for i, text in enumerate(unique)}
     log.info("embedded %d conversations (%d unique texts) with %s", len(texts), len(unique), embedder.model)
     return np.asarray(vectors[[row[t] for t in texts]], dtype=np.float32).reshape(len(texts), -1)

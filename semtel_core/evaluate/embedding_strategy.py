@@ -23,6 +23,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from semtel_core.classify.reconcile import EMBEDDING_ENDPOINT_PREFIX
 from semtel_core.config import EndpointSettings, Settings
 from semtel_core.errors import ConfigError
@@ -87,17 +89,22 @@ class EmbeddingStrategy:
         per_item_ms = (loop.time() - started) * 1000 / max(len(items), 1)
         rows: list[HashRow] = []
         deferred: dict[int, list[str]] = {}
+        abstained: set[tuple[int, str]] = set()
         for index, item in enumerate(items):
             for name in item.classifiers:
                 pick = picks[name][index] if name in picks else None
-                if pick is not None and (self.threshold is None or pick[1] >= self.threshold):
+                if pick is not None and self.bundle.abstains(name, np.asarray([pick[1]]))[0]:
+                    abstained.add((index, name))  # the bundle's 'unknown': the cascade, or a row that says so
+                    deferred.setdefault(index, []).append(name)
+                elif pick is not None and (self.threshold is None or pick[1] >= self.threshold):
                     rows.append(self._row(item, name, ctx, label=pick[0], confidence=pick[1], ms=per_item_ms))
                 else:
                     deferred.setdefault(index, []).append(name)
         if rows:
             ctx.emit(rows)
         if deferred:
-            await self._defer([replace(items[i], classifiers=tuple(n)) for i, n in deferred.items()], ctx)
+            work = [replace(items[i], classifiers=tuple(n)) for i, n in deferred.items()]
+            await self._defer(work, ctx, {(items[i].content_hash, n) for i, n in abstained})
         log.info(
             "embedding strategy: %d rows by embedding, %d to %s",
             len(rows),
@@ -140,12 +147,23 @@ class EmbeddingStrategy:
             created_at=datetime.now(UTC),
         )
 
-    async def _defer(self, work: Sequence[WorkItem], ctx: StrategyContext) -> None:
+    async def _defer(
+        self, work: Sequence[WorkItem], ctx: StrategyContext, abstained: set[tuple[str, str]]
+    ) -> None:
         if self.cascade is None:
-            reason = f"no embedding model for this classifier in bundle {self.bundle.manifest.version}"
+            version = self.bundle.manifest.version
+            no_model = f"no embedding model for this classifier in bundle {version}"
+            unknown = f"unknown: below the 'unknown' floor of bundle {version}, and no cascade to an LLM"
             ctx.emit(
                 [
-                    self._row(w, n, ctx, label=None, confidence=None, reason=reason)
+                    self._row(
+                        w,
+                        n,
+                        ctx,
+                        label=None,
+                        confidence=None,
+                        reason=unknown if (w.content_hash, n) in abstained else no_model,
+                    )
                     for w in work
                     for n in w.classifiers
                 ]

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sklearn.metrics import (
     accuracy_score,
     cohen_kappa_score,
     f1_score,
     log_loss,
     precision_recall_fscore_support,
+    recall_score,
 )
 from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 
@@ -27,20 +28,75 @@ class LabelScores(BaseModel):
     support: int
 
 
+class AbstentionScores(BaseModel):
+    """What the floor did on scored rows. Out-of-scope rows are those whose gold label the model never learnt."""
+
+    model_config = ConfigDict(frozen=True)
+
+    floor: float
+    abstained_share: float
+    in_scope_rows: int
+    in_scope_accuracy: float  # abstaining counts as wrong
+    in_scope_accuracy_without: float  # the same rows, every one answered
+    out_of_scope_rows: int
+    recall: float | None  # share of out-of-scope rows abstained on (None: no such row)
+    precision: float | None  # share of abstained rows that are out of scope (None: none abstained)
+
+
+def abstention_scores(
+    gold: Sequence[str],
+    predicted: Sequence[str],
+    confidence: npt.NDArray[np.float64],
+    labels: Sequence[str],
+    floor: float,
+) -> AbstentionScores:
+    known = set(labels)
+    abstain = confidence < floor
+    in_scope = np.asarray([g in known for g in gold], dtype=bool)
+    right = np.asarray([p == g for p, g in zip(predicted, gold, strict=True)], dtype=bool)
+    n_in, n_out = int(in_scope.sum()), int((~in_scope).sum())
+    return AbstentionScores(
+        floor=floor,
+        abstained_share=float(abstain.mean()) if len(gold) else 0.0,
+        in_scope_rows=n_in,
+        in_scope_accuracy=float((right & ~abstain)[in_scope].mean()) if n_in else 0.0,
+        in_scope_accuracy_without=float(right[in_scope].mean()) if n_in else 0.0,
+        out_of_scope_rows=n_out,
+        recall=float(abstain[~in_scope].mean()) if n_out else None,
+        precision=float((~in_scope)[abstain].mean()) if abstain.any() else None,
+    )
+
+
 class HeldOutMetrics(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     n_test: int
     accuracy: float
     macro_f1: float
+    # unweighted average recall: the mean recall over the labels the gold has (labels the model cannot produce
+    # count with recall 0); None in bundles trained before it was recorded
+    uar: float | None = None
     kappa: float
-    log_loss: float
+    log_loss: float | None  # over the rows whose gold label the model knows (None: no such row)
     ece: float  # expected calibration error of the chosen label's probability, 10 equal-width bins
     majority_label: str
     majority_accuracy: float
     majority_macro_f1: float
     per_label: dict[str, LabelScores]
     confusion: list[list[int]]  # rows: gold, columns: predicted, in ``labels`` order
+    # gold labels of a given test file that the model was not trained on (label -> rows): always wrong
+    unseen_labels: dict[str, int] = Field(default_factory=dict)
+    abstention: AbstentionScores | None = None  # with the classifier's ``unknown`` floor, when it has one
+
+    def top_errors(self, labels: Sequence[str], n: int = 3) -> list[tuple[str, str, int]]:
+        """The ``n`` most frequent (gold, predicted, rows) confusions; ``labels`` is the card's label order."""
+        pairs = [
+            (labels[g], labels[p], count)
+            for g, row in enumerate(self.confusion)
+            for p, count in enumerate(row)
+            if g != p and count
+        ]
+        return sorted(pairs, key=lambda t: (-t[2], t[0], t[1]))[:n]
 
 
 def expected_calibration_error(correct: npt.NDArray[np.bool_], confidence: npt.NDArray[np.float64]) -> float:
@@ -67,14 +123,19 @@ def held_out_metrics(
     labels: Sequence[str],
     train_labels: Sequence[str],
     weights: npt.NDArray[np.float64] | None = None,
+    floor: float | None = None,
 ) -> HeldOutMetrics:
     """Metrics of the predictions of :func:`decide`; ECE is of the chosen label's probability. The baseline
-    always answers the most common *training* label."""
+    always answers the most common *training* label. A gold label outside ``labels`` (a test file's label the
+    model never learnt) counts as an error and is listed in ``unseen_labels``."""
     label_list = list(labels)
     chosen = decide(probabilities, weights)
     predicted = [label_list[i] for i in chosen]
     majority = Counter(train_labels).most_common(1)[0][0]
     baseline = [majority] * len(gold)
+    known = set(label_list)
+    unseen = Counter(g for g in gold if g not in known)
+    seen_rows = np.asarray([g in known for g in gold], dtype=bool)
     precision, recall, f1, support = precision_recall_fscore_support(
         gold, predicted, labels=label_list, zero_division=0
     )
@@ -84,8 +145,13 @@ def held_out_metrics(
         n_test=len(gold),
         accuracy=float(accuracy_score(gold, predicted)),
         macro_f1=float(f1_score(gold, predicted, labels=label_list, average="macro", zero_division=0)),
+        uar=float(recall_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0)),
         kappa=float(cohen_kappa_score(gold, predicted)) if len(set(gold) | set(predicted)) > 1 else 1.0,
-        log_loss=float(log_loss(gold, probabilities, labels=label_list)),
+        log_loss=(
+            float(log_loss([g for g in gold if g in known], probabilities[seen_rows], labels=label_list))
+            if seen_rows.any()
+            else None
+        ),
         ece=expected_calibration_error(correct, top.astype(np.float64)),
         majority_label=majority,
         majority_accuracy=float(accuracy_score(gold, baseline)),
@@ -102,4 +168,8 @@ def held_out_metrics(
             for i, label in enumerate(label_list)
         },
         confusion=sk_confusion_matrix(gold, predicted, labels=label_list).tolist(),
+        unseen_labels=dict(sorted(unseen.items())),
+        abstention=(
+            abstention_scores(gold, predicted, top.astype(np.float64), label_list, floor) if floor else None
+        ),
     )

@@ -13,6 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
+import numpy.typing as npt
+
 from semtel_core.config import EndpointSettings
 from semtel_core.evaluate.artefact import EmbeddingBundle
 from semtel_core.evaluate.embedders import Embedder, build_embedder
@@ -23,6 +26,27 @@ from semtel_core.schema.results import ClassificationResult
 CHUNK = 512  # conversations featurized at a time: hashed n-gram rows of a whole partition would not fit
 
 
+def predict_probabilities(
+    bundle: EmbeddingBundle,
+    conversations: Sequence[Conversation],
+    classifiers: Sequence[str],
+    embedder: Embedder,
+    chunk: int = CHUNK,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """Per classifier, the calibrated probabilities of every conversation in order (columns: the bundle's
+    labels). Each chunk of conversations is featurized once and read by every classifier."""
+    spec = bundle.manifest.embedding
+    parts: dict[str, list[npt.NDArray[np.float64]]] = {name: [] for name in classifiers}
+    for start in range(0, len(conversations), chunk):
+        features = featurize(conversations[start : start + chunk], spec, embedder)
+        for name in classifiers:
+            parts[name].append(bundle.predict_proba(name, features))
+    return {
+        name: np.concatenate(found) if found else np.empty((0, len(bundle.labels(name))))
+        for name, found in parts.items()
+    }
+
+
 def predict_labels(
     bundle: EmbeddingBundle,
     conversations: Sequence[Conversation],
@@ -30,15 +54,13 @@ def predict_labels(
     embedder: Embedder,
     chunk: int = CHUNK,
 ) -> dict[str, list[tuple[str, float]]]:
-    """Per classifier, (label, its calibrated probability) of every conversation in order. Each chunk of
-    conversations is featurized once and read by every classifier."""
-    spec = bundle.manifest.embedding
-    picks: dict[str, list[tuple[str, float]]] = {name: [] for name in classifiers}
-    for start in range(0, len(conversations), chunk):
-        features = featurize(conversations[start : start + chunk], spec, embedder)
-        for name in classifiers:
-            labels, confidence = bundle.predict(name, features)
-            picks[name].extend((label, float(c)) for label, c in zip(labels, confidence, strict=True))
+    """Per classifier, (label, its calibrated probability) of every conversation in order."""
+    picks: dict[str, list[tuple[str, float]]] = {}
+    for name, probabilities in predict_probabilities(
+        bundle, conversations, classifiers, embedder, chunk
+    ).items():
+        labels, confidence = bundle.choose(name, probabilities)
+        picks[name] = [(label, float(c)) for label, c in zip(labels, confidence, strict=True)]
     return picks
 
 

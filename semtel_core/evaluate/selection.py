@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from semtel_core.evaluate.features import FeatureMatrix
 from semtel_core.evaluate.metrics import decide
+from semtel_core.evaluate.progress import report
 
 FeatureSet = Literal["embedding", "embedding+signals", "embedding+signals+lexical"]
 FEATURE_SETS: tuple[FeatureSet, ...] = ("embedding", "embedding+signals", "embedding+signals+lexical")
@@ -39,6 +40,18 @@ def _alphas(prior: npt.NDArray[np.float64]) -> tuple[float, ...]:
     return ALPHAS if prior.max() / prior.min() >= BALANCED_WITHIN else (0.0,)
 
 
+def out_of_fold_probabilities(
+    estimator: Any, x: FeatureMatrix, y: npt.NDArray[Any], *, folds: int, seed: int
+) -> npt.NDArray[np.float64]:
+    """Each training row's probabilities from the model of the folds that did not contain it (stratified)."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    return np.asarray(
+        cross_val_predict(estimator, x, y, cv=splitter, method="predict_proba"), dtype=np.float64
+    )
+
+
 def select(
     make_estimator: Callable[[FeatureSet], Any],
     candidates: tuple[FeatureSet, ...],
@@ -48,23 +61,25 @@ def select(
     folds: int,
     seed: int,
     decide_by_prior: bool = True,
+    progress_name: str = "",
+    out_of_fold: dict[str, npt.NDArray[np.float64]] | None = None,
 ) -> Selection:
-    """The feature set and alpha with the best cross-validated macro-F1 on ``(x, y)`` (the training part)."""
+    """The feature set and alpha with the best cross-validated macro-F1 on ``(x, y)`` (the training part).
+    ``out_of_fold``, when given, receives each candidate's out-of-fold probabilities (columns: sorted labels)."""
     from sklearn.metrics import f1_score
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     classes = np.asarray(sorted({str(c) for c in y}))
     prior = np.asarray([np.mean(y == c) for c in classes])
     alphas = _alphas(prior) if decide_by_prior else (0.0,)
     if len(candidates) == 1 and len(alphas) == 1:
         return Selection(feature_set=candidates[0], alpha=0.0, cv_macro_f1={})
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     scores: dict[str, dict[str, float]] = {}
     best: tuple[float, FeatureSet, float] | None = None
-    for feature_set in candidates:
-        probabilities = cross_val_predict(
-            make_estimator(feature_set), x, y, cv=splitter, method="predict_proba"
-        )
+    for done, feature_set in enumerate(candidates, start=1):
+        probabilities = out_of_fold_probabilities(make_estimator(feature_set), x, y, folds=folds, seed=seed)
+        if out_of_fold is not None:
+            out_of_fold[feature_set] = probabilities
+        report(f"selection ({progress_name})", done, len(candidates))
         by_alpha = {
             alpha: float(f1_score(y, classes[decide(probabilities, prior**-alpha)], average="macro"))
             for alpha in alphas

@@ -139,3 +139,62 @@ def test_identical_configurations_pass_and_a_truncation_change_fails(
     assert not outcome["passed"] and outcome["classifiers"]["topic"]["agreement"] < 0.95
     html = Path(outcome["reports"]["disagreements.html"]).read_text()
     assert "FAILED" in html and "<td>topic</td>" in html
+
+
+@pytest.fixture(scope="module")
+def abstaining_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``topic`` on the sample's human labels with an ``unknown`` floor (5 % of validation accuracy)."""
+    from semtel_core.evaluate.artefact import TrainOptions
+    from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessEmbedder
+    from semtel_core.evaluate.gold import load_gold
+    from semtel_core.evaluate.loading import read_conversations
+    from semtel_core.evaluate.train import train_bundle
+    from semtel_core.sample_data import EXPECTED_LABELS_PATH
+
+    options = TrainOptions(
+        feature_sets=("embedding",), decision="argmax", abstain_cost=0.05, selection_folds=3
+    )
+    bundle = train_bundle(
+        read_conversations([str(CONVERSATIONS_PATH)]),
+        load_gold([EXPECTED_LABELS_PATH], ["topic"]),
+        EmbeddingSpec(view="user", max_tokens=64),
+        InProcessEmbedder(),
+        options,
+    )
+    return bundle.save(tmp_path_factory.mktemp("abstaining"))
+
+
+def test_the_bundles_unknown_goes_to_the_llm_or_is_an_error_row_that_says_so(
+    endpoint_url: str, abstaining_bundle: Path, tmp_path: Path
+) -> None:
+    from semtel_core.classify.run import classify_run
+    from semtel_core.evaluate.artefact import EmbeddingBundle
+
+    floor = EmbeddingBundle.load(abstaining_bundle).manifest.classifiers["topic"].unknown_below
+    assert floor is not None and floor > 0
+    classify = {"strategies": {"topic": "embedding"}, "strategy_plugins": PLUGIN}
+    alone = _settings(
+        endpoint_url, classify=classify, evaluation={"embedding_bundle": str(abstaining_bundle)}
+    )
+    classify_run([str(CONVERSATIONS_PATH)], str(tmp_path / "alone"), alone)
+    topic = [r for r in _rows(tmp_path / "alone") if r["classifier"] == "topic"]
+    unknown = {r["conversation_id"] for r in topic if r["status"] == "error"}
+    assert unknown and all(
+        r["reason"].startswith("unknown: below the 'unknown' floor") for r in topic if r["status"] == "error"
+    )
+    assert all(r["confidence"] >= floor for r in topic if r["status"] == "ok")
+
+    cascaded = _settings(
+        endpoint_url,
+        classify=classify,
+        evaluation={
+            "embedding_bundle": str(abstaining_bundle),
+            "cascade_threshold": 0.0,
+            "cascade_strategy": "single",
+        },
+    )
+    classify_run([str(CONVERSATIONS_PATH)], str(tmp_path / "cascade"), cascaded)
+    topic = [r for r in _rows(tmp_path / "cascade") if r["classifier"] == "topic"]
+    assert {r["status"] for r in topic} == {"ok"}
+    # with a threshold of 0 only the bundle's 'unknown' sends a row to the LLM: exactly the rows above
+    assert {r["conversation_id"] for r in topic if r["endpoint"] == "local"} == unknown
