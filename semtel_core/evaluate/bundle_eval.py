@@ -1,7 +1,7 @@
 """Scoring a saved bundle on another labelled file (``semtel embed eval``): the training card's metrics, on new gold.
 
 Every classifier of the bundle that the gold labels is scored by the bundle's own decision rule. The majority
-baseline answers the label most common in the bundle's training data (its recorded prior), as on the card.
+baseline answers the card's: the label most common in the training part the card's figures come from.
 """
 
 from __future__ import annotations
@@ -62,12 +62,11 @@ def evaluate_bundle(
         if not ids:
             raise ConfigError(f"no conversation labelled for {name!r} is in the input", field="input")
         card = bundle.manifest.classifiers[name]
-        majority = max(card.prior, key=lambda label: card.prior[label]) if card.prior else None
         metrics[name] = held_out_metrics(
             [gold[name][cid] for cid in ids],
             probabilities[name][[position[cid] for cid in ids]],
             bundle.labels(name),
-            [majority or card.metrics.majority_label],
+            [card.metrics.majority_label],  # the card's baseline: its training part's most common label
             card.decision_weights(),
             floor=card.unknown_below,
         )

@@ -44,20 +44,18 @@ class AbstentionScores(BaseModel):
 
 
 def abstention_scores(
-    gold: Sequence[str],
-    predicted: Sequence[str],
+    in_scope: npt.NDArray[np.bool_],
+    right: npt.NDArray[np.bool_],
     confidence: npt.NDArray[np.float64],
-    labels: Sequence[str],
     floor: float,
 ) -> AbstentionScores:
-    known = set(labels)
+    """Per scored row: whether the model knows its gold label, whether it answered it, the chosen label's
+    probability."""
     abstain = confidence < floor
-    in_scope = np.asarray([g in known for g in gold], dtype=bool)
-    right = np.asarray([p == g for p, g in zip(predicted, gold, strict=True)], dtype=bool)
     n_in, n_out = int(in_scope.sum()), int((~in_scope).sum())
     return AbstentionScores(
         floor=floor,
-        abstained_share=float(abstain.mean()) if len(gold) else 0.0,
+        abstained_share=float(abstain.mean()) if len(abstain) else 0.0,
         in_scope_rows=n_in,
         in_scope_accuracy=float((right & ~abstain)[in_scope].mean()) if n_in else 0.0,
         in_scope_accuracy_without=float(right[in_scope].mean()) if n_in else 0.0,
@@ -169,7 +167,5 @@ def held_out_metrics(
         },
         confusion=sk_confusion_matrix(gold, predicted, labels=label_list).tolist(),
         unseen_labels=dict(sorted(unseen.items())),
-        abstention=(
-            abstention_scores(gold, predicted, top.astype(np.float64), label_list, floor) if floor else None
-        ),
+        abstention=(abstention_scores(seen_rows, correct, top.astype(np.float64), floor) if floor else None),
     )

@@ -188,6 +188,7 @@ def _train_one(
     model.fit(rows.x[rows.train], y_train)
     prior = _prior(y_train)
     fitted = [str(c) for c in model.classes_]
+    weights = decision_weights(prior, fitted, alpha)
     floor = None
     if options.abstain_cost > 0:
         validation = out_of_fold.get(chosen.feature_set)
@@ -199,14 +200,13 @@ def _train_one(
                 folds=options.selection_folds,
                 seed=options.seed,
             )
-        weights = decision_weights(prior, fitted, alpha)
         floor = abstention_floor(validation, list(y_train), fitted, weights, options.abstain_cost)
     metrics = held_out_metrics(
         [rows.labels[i] for i in rows.test],
         model.predict_proba(rows.x[rows.test]),
         fitted,
         list(y_train),
-        decision_weights(prior, fitted, alpha),
+        weights,
         floor=floor,
     )
     n_fitted = len(rows.train)
