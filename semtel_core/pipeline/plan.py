@@ -16,6 +16,7 @@ from typing import Any
 import fsspec
 
 from semtel_core import storage
+from semtel_core.config import Settings
 from semtel_core.extract import CONVERSATIONS_FILE
 from semtel_core.pipeline.params import RunParams
 from semtel_core.pipeline.partitioning import count_bins, cut_partitions, write_partitions
@@ -59,6 +60,21 @@ def _descriptor(week: str, index: int, rows: int, tokens: int, classifiers: list
     }
 
 
+def _without_batch_api(
+    settings: Settings, online: list[str], batch: list[str]
+) -> tuple[list[str], list[str]]:
+    """Batch classifiers go online, with a WARNING, when the batch endpoint has no Batch API (vLLM, Ollama,
+    llama.cpp's server): the week is still classified, at the online price, instead of failing in submit."""
+    from semtel_core.batch.provider import batch_api_gap
+
+    gap = batch_api_gap(settings)
+    if gap is None:
+        return online, batch
+    logger.warning("%s: the batch classifiers %s go online this week", gap, batch)
+    wanted = set(online) | set(batch)
+    return [c for c in settings.classifiers if c in wanted], []
+
+
 def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> dict[str, Any]:
     """Write ``<week>/plan/part=NNNNN.parquet`` and ``<week>/plan.json`` (every partition's descriptor; replacing
     any earlier plan) and return the counts and the work lists ``online``, ``batch`` and ``grade``: at most
@@ -68,6 +84,8 @@ def plan_week(week_start: datetime, params: Mapping[str, Any] | RunParams) -> di
     run = RunParams.parse(params)
     settings = run.settings()
     online, batch = run.split(settings)
+    if batch:
+        online, batch = _without_batch_api(settings, online, batch)
     week = week_dir(settings.weekly.output_root, week_start)
     conversations = storage.join(week, "extract", CONVERSATIONS_FILE)
     budget = settings.classify.partition_tokens

@@ -1,4 +1,4 @@
-"""The numpy MiniLM gives the same vectors as sentence-transformers over the same bundled weights."""
+"""semtel's MiniLM gives the same vectors as sentence-transformers over the same bundled weights."""
 
 from __future__ import annotations
 

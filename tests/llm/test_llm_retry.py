@@ -43,6 +43,26 @@ def _status_error(status: int, body: dict[str, object], headers: dict[str, str] 
             "context_length",
             False,
         ),
+        (  # llama.cpp's server: its own error type, a numeric code
+            _status_error(
+                400,
+                {
+                    "code": 400,
+                    "message": "request (6031 tokens) exceeds the available context size (4096 tokens), try "
+                    "increasing it",
+                    "type": "exceed_context_size_error",
+                    "n_prompt_tokens": 6031,
+                    "n_ctx": 4096,
+                },
+            ),
+            "context_length",
+            False,
+        ),
+        (
+            _status_error(400, {"code": 400, "message": "the request exceeds the available context size"}),
+            "context_length",
+            False,
+        ),
         (ValueError("bug"), "fatal", False),
     ],
 )
