@@ -43,8 +43,11 @@ FeatureMatrix = Any
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 2
-READABLE_FORMATS = (1, 2)
+# 3: cards record the abstention floor (unknown_below), what the saved model was fitted on, and the options
+# abstain_cost; format 2 bundles read with those unset. A reader checks the number before the fields, so a newer
+# bundle is refused with its format named, not with a field it does not know.
+FORMAT_VERSION = 3
+READABLE_FORMATS = (1, 2, 3)
 
 
 class TrainOptions(BaseModel):
@@ -207,18 +210,23 @@ class EmbeddingBundle:
     def load(cls, path: str | Path) -> EmbeddingBundle:
         folder = Path(path)
         try:
-            manifest = BundleManifest.model_validate(
-                json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            )
+            raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise InputFileError(
                 f"{folder} is not an embedding-classifier bundle: {exc}", path=str(folder)
             ) from None
-        if manifest.format_version not in READABLE_FORMATS:
+        found = raw.get("format_version") if isinstance(raw, dict) else None
+        if found not in READABLE_FORMATS:
             raise InputFileError(
-                f"{folder}: bundle format {manifest.format_version}, this semtel reads {READABLE_FORMATS}",
+                f"{folder}: bundle format {found}, this semtel reads {READABLE_FORMATS} (a newer semtel wrote it?)",
                 path=str(folder),
             )
+        try:
+            manifest = BundleManifest.model_validate(raw)
+        except ValueError as exc:
+            raise InputFileError(
+                f"{folder} is not an embedding-classifier bundle: {exc}", path=str(folder)
+            ) from None
         _warn_on_sklearn_mismatch(manifest, folder)
         models = {name: joblib.load(folder / f"{name}.joblib") for name in manifest.classifiers}
         return cls(manifest, models, folder)

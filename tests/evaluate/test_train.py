@@ -81,7 +81,7 @@ def test_bundle_round_trip_is_versioned_and_predicts_the_same(
         manifest["embedding"]["model"] == "local-minilm"
         and manifest["data_hash"] == bundle.manifest.data_hash
     )
-    assert manifest["format_version"] == 2 and manifest["embedding"]["signals"] == "v1"
+    assert manifest["format_version"] == 3 and manifest["embedding"]["signals"] == "v1"
     assert manifest["embedding"]["lexical"]["n_features"] == 2**20  # the recipe: hashing stores no vocabulary
     card = manifest["classifiers"]["topic"]
     assert card["feature_set"] in card["selection_cv_macro_f1"]  # chosen among the cross-validated sets
@@ -91,6 +91,14 @@ def test_bundle_round_trip_is_versioned_and_predicts_the_same(
     assert loaded.predict("topic", features)[0] == bundle.predict("topic", features)[0]
     assert bundle.save(tmp_path) == path  # same training data and options: same version, replaced in place
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    # A bundle of a newer format (with an option this semtel does not know) is refused by its format number.
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    (newer / "manifest.json").write_text(
+        json.dumps({**manifest, "format_version": 99, "options": {**manifest["options"], "new_knob": 1}})
+    )
+    with pytest.raises(InputFileError, match=r"bundle format 99, this semtel reads \(1, 2, 3\)"):
+        EmbeddingBundle.load(newer)
 
 
 def test_rows_and_cascade_split(

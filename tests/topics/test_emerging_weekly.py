@@ -28,8 +28,22 @@ STABLE = {"tax": 30, "python": 30, "garden": 30}
 LABEL = {"tax": "finance", "python": "coding", "garden": "other", "knitting": "other", "zeppelin": "other"}
 
 
-def _write_week(root: Path, n: int, sizes: dict[str, int]) -> None:
-    """Week ``n``'s extract and results, as the pipeline leaves them; the topic classifier labels each family."""
+def _topic(family: str, unknown: frozenset[str]) -> dict[str, object]:
+    """The topic row's fields: a label, or for a family in ``unknown`` what the embedding strategy writes when its
+    bundle abstains and no cascade is configured."""
+    if family in unknown:
+        return {
+            "label": None,
+            "status": "error",
+            "strategy": "embedding",
+            "reason": "unknown: below the floor",
+        }
+    return {"label": LABEL[family], "status": "ok", "strategy": "single"}
+
+
+def _write_week(root: Path, n: int, sizes: dict[str, int], unknown: frozenset[str] = frozenset()) -> None:
+    """Week ``n``'s extract and results, as the pipeline leaves them; the topic classifier labels each family
+    (families in ``unknown``: the embedding classifier abstained)."""
     data = constructed(sizes, seed=n, email_every=0)
     folder = Path(week_dir(str(root), MONDAY + timedelta(weeks=n)))
     (folder / "extract").mkdir(parents=True)
@@ -54,10 +68,12 @@ def _write_week(root: Path, n: int, sizes: dict[str, int]) -> None:
             content_hash="h",
             classifier=name,
             classifier_version="1",
-            label=LABEL[data.family[c.conversation_id]] if name == "topic" else "novice",
-            status="ok",
-            strategy="single",
             created_at=stamp,
+            **(
+                _topic(data.family[c.conversation_id], unknown)
+                if name == "topic"
+                else {"label": "novice", "status": "ok", "strategy": "single"}
+            ),
         )
         for c in data.conversations
         for name in ("topic", "user_expertise")
@@ -121,6 +137,18 @@ def test_the_uncertain_scope_takes_what_the_topic_classifier_could_not_place(tmp
     assert "'topic' classifier labelled other" in summary["selection"]
     missing = _run(tmp_path, 4, emerging_scope="uncertain", emerging_classifier="no_such")
     assert missing["sampled"] == 105 and "has no 'no_such' results" in _summary(tmp_path, 4)["selection"]
+
+
+def test_rows_the_embedding_classifier_abstained_on_go_to_the_emerging_path(tmp_path: Path) -> None:
+    # A bundle trained with --abstain-cost writes 'unknown:' error rows when no cascade is set: the uncertain scope
+    # takes them, so a new kind of request shows up as an emerging topic, not as the nearest old label.
+    for n in range(4):
+        _write_week(tmp_path, n, STABLE)
+    _write_week(tmp_path, 4, {**STABLE, "knitting": 15}, unknown=frozenset({"knitting"}))
+    for n in range(5):
+        out = _run(tmp_path, n, emerging_scope="uncertain")
+    assert out["sampled"] == 30 + 15  # garden ("other") and knitting (unknown)
+    assert len(out["emerging"]) == 1 and ("knit" in out["emerging"][0] or "yarn" in out["emerging"][0])
 
 
 def test_the_sample_cap_takes_the_same_conversations_on_every_rerun(tmp_path: Path) -> None:
