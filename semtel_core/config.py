@@ -338,6 +338,18 @@ class TopicsSettings(_Section):
     terms: int = Field(default=5, ge=1, le=20, description="distinctive terms kept per cluster")
     embedding_model: str = Field(default="local-minilm", description="in-process encoder of the texts")
     max_tokens: int = Field(default=224, ge=32, description="cl100k tokens of user text embedded (head_tail)")
+    naming: Literal["auto", "llm", "terms"] = Field(
+        default="auto",
+        description="llm: summarise each conversation and name each cluster with the endpoint's LLM; terms: name "
+        "clusters from their distinctive terms; auto: llm unless the endpoint's model writes no text "
+        "(local-zeroshot, instant)",
+    )
+    llm_concurrency: int = Field(
+        default=8, ge=1, le=256, description="discovery's LLM calls in flight at once"
+    )
+    name_examples: int = Field(
+        default=5, ge=1, le=20, description="member summaries (nearest the centroid) a cluster is named from"
+    )
     seed: int = 0
     emerging_fdr: float = Field(
         default=0.05, gt=0, lt=1, description="Benjamini-Hochberg level over the topics tested each week"

@@ -38,8 +38,9 @@ def discover_cmd(
     max_labels: int = typer.Option(20, min=2, help="Most labels of the proposal, other included."),
     config: Path | None = CONFIG_OPTION,
 ) -> None:
-    """Embed the scrubbed user turns, cluster them, name each cluster from its distinctive terms, group the
-    clusters into parent topics; clusters under the privacy threshold are withheld."""
+    """Summarise each conversation with the LLM (or take its scrubbed user turns when the model writes no text),
+    embed and cluster them, name each cluster (LLM, or its distinctive terms), group the clusters into parent
+    topics; clusters under the privacy threshold are withheld."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -88,4 +89,14 @@ def discover_cmd(
         f"withheld (fewer than {summary.min_conversations} conversations or users): {summary.withheld_clusters} "
         f"clusters, {summary.withheld_conversations:,} conversations; outliers: {summary.outliers:,}"
     )
+    console.print(f"naming: {summary.naming_note}", soft_wrap=True)
+    if summary.llm_calls:
+        per = 1000 / max(summary.conversations, 1)
+        console.print(
+            f"LLM: {summary.llm_calls:,} calls ({summary.llm_failed:,} without a usable answer), tokens "
+            f"{summary.llm_prompt_tokens:,} + {summary.llm_completion_tokens:,}; per 1,000 conversations "
+            f"{summary.llm_calls * per:,.0f} calls, {summary.llm_prompt_tokens * per:,.0f} + "
+            f"{summary.llm_completion_tokens * per:,.0f} tokens",
+            soft_wrap=True,
+        )
     out.print(str(out_file))

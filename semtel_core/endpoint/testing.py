@@ -9,6 +9,7 @@ The server runs in a subprocess (its own event loop and GIL, like production), o
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -121,3 +122,35 @@ def _wait_started(
                 f"endpoint did not answer within {timeout}s", endpoint=base_url, args=list(args)
             )
         time.sleep(0.05)
+
+
+@contextmanager
+def running_llama(*args: str, startup_timeout: float = 120) -> Iterator[tuple[str, int]]:
+    """Run ``semtel endpoint llama`` with ``args`` (``--model``, ``--context``, ...) on a free port; yield its base
+    URL and process id. It counts as started when it prints its listening line (after the weights are checked)."""
+    command = [
+        sys.executable,
+        "-m",
+        "semtel_core.cli.app",
+        "endpoint",
+        "llama",
+        "--port",
+        str(free_port()),
+        *args,
+    ]
+    process = subprocess.Popen(
+        command, env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        assert process.stdout is not None
+        deadline = time.monotonic() + startup_timeout
+        line = process.stdout.readline().decode()  # the command prints one line once the server listens
+        match = re.search(r"on (http://\S+/v1)", line)
+        if match is None or time.monotonic() > deadline:
+            raise EndpointUnavailableError(
+                f"semtel endpoint llama did not start: {line.strip()!r} (exit {process.poll()})",
+                args=list(args),
+            )
+        yield match.group(1), process.pid
+    finally:
+        _stop(process, timeout=30)

@@ -1,10 +1,13 @@
 """``discover``: the topics a set of conversations falls into, named, in a two-level hierarchy, privacy first.
 
-Each conversation's user turns are scrubbed, embedded in this process, and clustered (:mod:`.clustering`); each
-cluster is named from its distinctive terms (:mod:`.terms`), and clusters are grouped into parent topics by
-their centroids. Nothing of a cluster smaller than ``topics.min_conversations`` distinct conversations (or
-distinct users, when the input carries user ids) leaves the function: not its name, its terms or its size, only
-how many such clusters and conversations were withheld in all. No conversation text is in the result.
+Each conversation's user turns are scrubbed. With an endpoint whose model writes text (``topics.naming``), each
+becomes a short privacy-instructed LLM summary (scrubbed again), the summaries are embedded and clustered, and
+each cluster is named and described by the LLM from a few member summaries (:mod:`.summaries`); otherwise the
+scrubbed turns themselves are embedded and each cluster is named from its distinctive terms (:mod:`.terms`).
+Clusters are grouped into parent topics by their centroids. Nothing of a cluster smaller than
+``topics.min_conversations`` distinct conversations (or distinct users, when the input carries user ids) leaves
+the function: not its name, its terms or its size, only how many such clusters and conversations were withheld
+in all. No conversation text, and no summary, is in the result.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from semtel_core.privacy.build import build_scrubber
 from semtel_core.privacy.scrubber import Scrubber
 from semtel_core.schema.conversation import Conversation
 from semtel_core.topics.clustering import OUTLIER, cluster, parents_of
+from semtel_core.topics.summaries import LLMCost, name_clusters, summarize, writes_text
 from semtel_core.topics.terms import distinctive_terms, name_from_terms
 
 log = logging.getLogger(__name__)
@@ -69,6 +73,12 @@ class Discovery(BaseModel):
     scrubbed_names: int = Field(
         description="names or descriptions the scrubber changed before they were shown"
     )
+    llm_calls: int = Field(default=0, description="summary and naming calls to the endpoint")
+    llm_failed: int = Field(
+        default=0, description="calls without a usable answer (terms or raw turns instead)"
+    )
+    llm_prompt_tokens: int = 0
+    llm_completion_tokens: int = 0
     topics: list[Topic]
     parents: list[ParentTopic]
 
@@ -117,24 +127,35 @@ def discover(
     texts = [scrubber.scrub(conversation_text(c, spec)).text for c in conversations]
     ids = [c.conversation_id for c in conversations]
     users = _user_ids(conversations, options.user_id_key)
+    use_llm = writes_text(settings)
+    cost = LLMCost()
+    summaries = summarize(texts, settings, scrubber, cost) if use_llm else [None] * len(texts)
     embedder = embedder or InProcessEmbedder(options.embedding_model)
-    vectors = embedder.embed(texts)
+    # A conversation whose summary failed is embedded by its scrubbed turns: it still counts where it belongs.
+    vectors = embedder.embed([s or t for s, t in zip(summaries, texts, strict=True)])
     clustering = cluster(vectors, min_size=k, max_clusters=options.max_clusters, seed=options.seed)
     labels = clustering.labels
     shown = _shown(labels, ids, users, k)
     terms = distinctive_terms(texts, labels.tolist(), min_conversations=k, top=options.terms)
 
     order = sorted(shown, key=lambda c: (-shown[c][0], c))
+    named: dict[int, tuple[str, str] | None] = {}
+    if use_llm and order:
+        examples = _examples(vectors, labels, clustering.centroids, order, summaries, options.name_examples)
+        named = name_clusters(examples, settings, cost)
     topic_ids = {c: f"T{n + 1:02d}" for n, c in enumerate(order)}
     parent_of = parents_of(clustering.centroids[order], max(1, round(math.sqrt(len(order)))))
     scrubbed = 0
     total = len(ids)
     topics: list[Topic] = []
     for n, c in enumerate(order):
-        name, changed_name = checked(name_from_terms(terms[c]), scrubber)
-        description, changed_description = checked(
-            f"Conversations that mention {', '.join(terms[c])}." if terms[c] else name, scrubber
+        by_terms = name_from_terms(terms[c])
+        written = named.get(c) or (
+            by_terms,
+            f"Conversations that mention {', '.join(terms[c])}." if terms[c] else by_terms,
         )
+        name, changed_name = checked(written[0], scrubber)
+        description, changed_description = checked(written[1], scrubber)
         scrubbed += changed_name + changed_description
         topics.append(
             Topic(
@@ -173,9 +194,13 @@ def discover(
         min_conversations=k,
         embedding_model=embedder.model,
         clusters_tried=clustering.tried,
-        naming=NAMING,
-        naming_note=NAMING_NOTE,
+        naming="llm" if use_llm else NAMING,
+        naming_note=_naming_note(settings, use_llm, summaries, named),
         scrubbed_names=scrubbed,
+        llm_calls=cost.calls,
+        llm_failed=cost.failed,
+        llm_prompt_tokens=cost.prompt_tokens,
+        llm_completion_tokens=cost.completion_tokens,
         topics=topics,
         parents=parents,
     )
@@ -183,6 +208,49 @@ def discover(
         summary,
         {cid: topic_ids.get(int(c)) for cid, c in zip(ids, labels.tolist(), strict=True)},
         {topic_ids[c]: clustering.centroids[c] for c in order},
+    )
+
+
+def _examples(
+    vectors: Vectors,
+    labels: np.ndarray,
+    centroids: np.ndarray,
+    order: list[int],
+    summaries: Sequence[str | None],
+    most: int,
+) -> dict[int, list[str]]:
+    """Per shown cluster, the summaries of the members nearest its centroid (the most typical ones)."""
+    examples: dict[int, list[str]] = {}
+    for c in order:
+        members = np.flatnonzero(labels == c)
+        nearest = members[np.argsort(-(vectors[members] @ centroids[c]), kind="stable")]
+        chosen = [summaries[i] for i in nearest.tolist() if summaries[i]][:most]
+        if chosen:
+            examples[c] = [s for s in chosen if s is not None]
+    return examples
+
+
+def _naming_note(
+    settings: Settings,
+    use_llm: bool,
+    summaries: Sequence[str | None],
+    named: dict[int, tuple[str, str] | None],
+) -> str:
+    model = settings.endpoints[0].model
+    if not use_llm:
+        why = (
+            f" (the endpoint's model {model!r} writes no text)"
+            if settings.topics.naming == "auto"
+            else " (topics.naming: terms)"
+        )
+        return NAMING_NOTE + why
+    failed = sum(s is None for s in summaries)
+    unnamed = sum(v is None for v in named.values())
+    return (
+        f"conversations embedded by their LLM summaries ({model!r}; {failed} without a usable summary embedded by "
+        f"their scrubbed user turns), clusters named and described by the LLM from up to "
+        f"{settings.topics.name_examples} member summaries ({unnamed} named from their distinctive terms instead); "
+        "summaries, names and descriptions scrubbed"
     )
 
 

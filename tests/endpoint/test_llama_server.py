@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +21,7 @@ import yaml
 
 from semtel_core.batch.provider import batch_api_gap
 from semtel_core.config import load_settings
+from semtel_core.endpoint.testing import running_llama
 from semtel_core.pipeline.plan import plan_week
 from semtel_core.pipeline.weekly import extract_week
 from semtel_core.prompts import ClassifierRegistry
@@ -35,33 +34,10 @@ CLASSIFIERS = ["topic", "satisfaction"]
 _ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "200"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    command = [sys.executable, "-m", "semtel_core.cli.app", "endpoint", "llama", "--port", str(port), *args]
-    proc = subprocess.Popen(command, env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()  # the command prints one line once the server listens
-    match = re.search(r"on (http://\S+/v1)", line)
-    if match is None:
-        proc.kill()
-        pytest.fail(f"semtel endpoint llama did not start: {line!r}")
-    return proc, match.group(1)
-
-
 @pytest.fixture(scope="module")
 def llama_url() -> Iterator[str]:
-    proc, url = _serve("--context", "4096")
-    try:
+    with running_llama("--context", "4096") as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _config(tmp_path: Path, url: str, name: str = "llama") -> Path:
@@ -161,8 +137,7 @@ def test_a_batch_classifier_goes_online_because_the_server_has_no_batch_api(
 def test_its_own_context_length_error_gets_one_shorter_retry_then_an_error_row_that_says_so(
     tmp_path: Path,
 ) -> None:
-    proc, url = _serve("--context", "512")
-    try:
+    with running_llama("--context", "512") as (url, _):
         out = tmp_path / "out"
         started = time.monotonic()
         done = _semtel(
@@ -171,9 +146,6 @@ def test_its_own_context_length_error_gets_one_shorter_retry_then_an_error_row_t
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         assert time.monotonic() - started < 90
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     rows = ds.dataset(out / "results", format="parquet").to_table().to_pylist()
     # The classifier's instructions alone are over 512 tokens: the halved conversation still does not fit, and
     # each row says why, in the server's words, after exactly one shorter retry.

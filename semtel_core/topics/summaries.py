@@ -1,0 +1,162 @@
+"""LLM summaries of conversations and LLM names of clusters for topic discovery (TnT-LLM, Clio), privacy first.
+
+Each conversation's scrubbed user turns become one short summary of what the user asked for (the prompt forbids
+names, places, numbers and anything identifying; the answer is scrubbed again); clusters of those summaries are
+named, with a one-line description, from a few of their members' summaries. Calls go through the project's
+rate-limit-aware client, with a json_schema answer and at most ``topics.llm_concurrency`` in flight. The templates
+are ``prompts/styles/topic_summary.prompty`` and ``topic_name.prompty``.
+
+The local endpoint's own models write no text (``local-zeroshot`` ranks labels, ``instant`` fills schemas from a
+hash), so with them, and with ``topics.naming: terms``, discovery keeps naming from distinctive terms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from semtel_core.config import Settings
+from semtel_core.llm.client import LLMClient
+from semtel_core.llm.fanout import fan_out
+from semtel_core.llm.types import CallRequest, CallResult
+from semtel_core.privacy.scrubber import Scrubber
+from semtel_core.prompts.delimiters import escape_text
+from semtel_core.prompts.jinja_cache import prepare
+from semtel_core.prompts.registry import Template, default_prompts_dir
+
+# The local endpoint's models that answer with labels or hash-filled schemas, never with written text.
+TEXTLESS_MODELS = frozenset({"local-zeroshot", "instant"})
+SUMMARY_CHARS = 240
+NAME_CHARS = 60
+DESCRIPTION_CHARS = 240
+
+
+def writes_text(settings: Settings) -> bool:
+    """Whether discovery should ask the LLM: ``topics.naming`` says so, or (``auto``) the endpoint's model is one
+    that writes text."""
+    if settings.topics.naming != "auto":
+        return settings.topics.naming == "llm"
+    return settings.endpoints[0].model not in TEXTLESS_MODELS
+
+
+@dataclass
+class LLMCost:
+    calls: int = 0
+    failed: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, result: CallResult) -> None:
+        self.calls += 1
+        self.failed += not result.ok
+        self.prompt_tokens += result.usage.prompt_tokens
+        self.completion_tokens += result.usage.completion_tokens
+
+
+def _schema(name: str, fields: dict[str, int]) -> dict[str, Any]:
+    properties = {f: {"type": "string", "maxLength": most} for f, most in fields.items()}
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(fields),
+        "additionalProperties": False,
+    }
+    return {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}}
+
+
+def _template(settings: Settings, name: str) -> Template:
+    return Template.load((settings.paths.prompts_dir or default_prompts_dir()) / "styles" / f"{name}.prompty")
+
+
+def _messages(template: Template, inputs: dict[str, str]) -> list[dict[str, str]]:
+    return [{"role": m.role, "content": m.text} for m in prepare(template.agent, inputs)]
+
+
+def _fields(result: CallResult, names: Sequence[str]) -> list[str] | None:
+    """The answer's string fields, one line each; None when the call failed or the answer is not the JSON asked
+    for (the caller falls back and counts it)."""
+    if not result.ok or not result.content:
+        return None
+    try:
+        answer = json.loads(result.content)
+    except ValueError:
+        return None
+    if not isinstance(answer, dict):
+        return None
+    values = [answer.get(n) for n in names]
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        return None
+    return [" ".join(str(v).split()) for v in values]
+
+
+async def _complete(settings: Settings, requests: Sequence[CallRequest], cost: LLMCost) -> list[CallResult]:
+    results: list[CallResult | None] = [None] * len(requests)
+    endpoint = settings.endpoints[0]
+    async with LLMClient(
+        [endpoint], settings.client, prices=settings.prices, privacy=settings.privacy
+    ) as client:
+
+        async def one(i: int, request: CallRequest) -> None:
+            results[i] = await client.complete(request)
+
+        most = settings.topics.llm_concurrency
+        await fan_out((one(i, r) for i, r in enumerate(requests)), lambda: most)
+    for result in results:
+        assert result is not None  # fan_out awaited every request
+        cost.add(result)
+    return [r for r in results if r is not None]
+
+
+def summarize(
+    texts: Sequence[str], settings: Settings, scrubber: Scrubber, cost: LLMCost
+) -> list[str | None]:
+    """One scrubbed summary per (already scrubbed) text; None where the call or its answer failed."""
+    template = _template(settings, "topic_summary")
+    response_format = _schema("topic_summary", {"summary": SUMMARY_CHARS})
+    requests = [
+        CallRequest(
+            messages=_messages(
+                template, {"conversation": f"<conversation>\n{escape_text(text)}\n</conversation>"}
+            ),
+            max_tokens=64,  # one sentence of at most 20 words, in JSON
+            request_id=f"topic-summary:{i}",
+            extra={"response_format": response_format, "temperature": 0.0},
+        )
+        for i, text in enumerate(texts)
+    ]
+    results = asyncio.run(_complete(settings, requests, cost))
+    out: list[str | None] = []
+    for result in results:
+        fields = _fields(result, ["summary"])
+        out.append(scrubber.scrub(fields[0]).text if fields else None)
+    return out
+
+
+def name_clusters(
+    examples: dict[int, list[str]], settings: Settings, cost: LLMCost
+) -> dict[int, tuple[str, str] | None]:
+    """A (name, description) per cluster from a few of its members' (scrubbed) summaries; None where it failed.
+    The caller scrubs what it shows, and counts what the scrubber changed."""
+    template = _template(settings, "topic_name")
+    response_format = _schema("topic_name", {"name": NAME_CHARS, "description": DESCRIPTION_CHARS})
+    clusters = sorted(examples)
+    requests = [
+        CallRequest(
+            messages=_messages(
+                template, {"summaries": "\n".join(f"- {escape_text(s)}" for s in examples[c])}
+            ),
+            max_tokens=128,
+            request_id=f"topic-name:{c}",
+            extra={"response_format": response_format, "temperature": 0.0},
+        )
+        for c in clusters
+    ]
+    results = asyncio.run(_complete(settings, requests, cost))
+    named: dict[int, tuple[str, str] | None] = {}
+    for c, result in zip(clusters, results, strict=True):
+        fields = _fields(result, ["name", "description"])
+        named[c] = (fields[0], fields[1]) if fields else None
+    return named
