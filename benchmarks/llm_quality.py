@@ -27,8 +27,6 @@ import logging
 import random
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -43,7 +41,7 @@ import yaml
 
 from semtel_core.classify.run import classify_run
 from semtel_core.config import load_settings
-from semtel_core.endpoint.testing import running_endpoint
+from semtel_core.endpoint.testing import running_endpoint, running_llama
 from semtel_core.evaluate.public_data import public_gold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,30 +120,8 @@ def _server(model: str, threads: int) -> Iterator[tuple[str, psutil.Process]]:
         with running_endpoint() as url:
             yield url, _endpoint_process(url)
         return
-    command = [
-        sys.executable,
-        "-m",
-        "semtel_core.cli.app",
-        "endpoint",
-        "llama",
-        "--model",
-        model,
-        "--port",
-        "0",
-    ]
-    command += ["--threads", str(threads), "--context", "8192"]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.search(r"on (http://\S+/v1)", line)
-    if match is None:
-        proc.kill()
-        raise SystemExit(f"semtel endpoint llama --model {model} did not start: {line!r}")
-    try:
-        yield match.group(1), psutil.Process(proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with running_llama("--model", model, "--threads", str(threads), "--context", "8192") as (url, pid):
+        yield url, psutil.Process(pid)
 
 
 def _endpoint_process(url: str) -> psutil.Process:
