@@ -237,6 +237,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 "accuracy": accuracy, "macro_f1": f1, **share,
                                 "cpu_s_per_classification": cpu / len(rows), "wall_s": wall,
                             }  # fmt: skip
+                            failed = Counter(
+                                (r["reason"] or r["status"])[:80]
+                                for r in mine
+                                if r["status"] not in ("ok", "repaired")
+                            )
+                            figure["not_ok_reasons"] = dict(failed)
                             results.append(figure)
                             print(
                                 f"{model:<20} {strategy:<8} {classifier:<13} {len(mine):>4} {accuracy:>8.3f} "
@@ -244,6 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 f"{share['error']:>6.1%} {cpu / len(rows):>9.3f} {wall:>7.0f}",
                                 flush=True,
                             )
+                            for reason, count in failed.most_common(3):
+                                print(
+                                    f"{'':<20} {'':<8} {classifier:<13} {count:>4} not ok: {reason}",
+                                    flush=True,
+                                )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
