@@ -75,7 +75,7 @@ tested against {{ emerging.earlier_weeks_read|length }} earlier week(s); a topic
 Names: {{ emerging.naming_note }}; {{ emerging.examples_note }}.</p>
 {% if emerging.report.emerging %}<table class="emerging"><tr><th>topic</th><th>description</th><th>conversations</th>
 <th>expected</th><th>growth</th><th>q</th><th>weeks seen</th><th>first seen</th><th>earlier weeks</th></tr>
-{% for t in emerging.report.emerging %}<tr><td>{{ t.name }}</td><td>{{ t.description }}</td><td>{{ t.conversations }}</td>
+{% for t in emerging.report.emerging %}<tr><td>{{ t.name }}</td><td>{{ t.description }}{% if t.examples is defined and t.examples %}<ul class="examples">{% for e in t.examples %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}</td><td>{{ t.conversations }}</td>
 <td>{{ "%.1f"|format(t.expected) }}</td><td>{{ "%.1f"|format(t.growth) }}×</td><td>{{ "%.2g"|format(t.q_value) }}</td>
 <td>{{ t.weeks_seen }}</td><td>{{ t.first_seen }}</td><td>{{ t.earlier_counts|join(", ") }}</td></tr>{% endfor %}
 </table>{% elif emerging.earlier_weeks_read %}<p>Nothing emerging this week.</p>{% else %}<p>No earlier week to

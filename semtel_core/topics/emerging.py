@@ -58,6 +58,7 @@ class EmergingTopic(BaseModel):
     first_seen: date  # the first remembered week it held at least min_conversations conversations
     weeks_seen: int  # remembered weeks in which it held at least min_conversations, this one included
     earlier_counts: list[int]  # its conversations in each remembered week, oldest first
+    examples: list[str] = []  # scrubbed LLM summaries of a few members (a model that writes text only)
 
 
 class EmergingReport(BaseModel):

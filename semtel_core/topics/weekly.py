@@ -33,7 +33,8 @@ from semtel_core.load.reading import open_results
 from semtel_core.privacy.build import build_scrubber
 from semtel_core.topics import SUMMARY_FILE, VECTORS_FILE
 from semtel_core.topics.discover import NAMING, NAMING_NOTE, checked
-from semtel_core.topics.emerging import EmergingReport, TopicMemory, emerging_week
+from semtel_core.topics.emerging import EmergingReport, EmergingWeek, TopicMemory, emerging_week
+from semtel_core.topics.summaries import LLMCost, summarize, writes_text
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ EXAMPLES_NOTE = (
     "no example summaries: the endpoint's model writes no text, and raw conversation text never leaves the "
     "pipeline; the distinctive terms name each topic instead"
 )
+EXAMPLES = 3  # members of an emerging topic summarised for the report
 
 
 class EmergingSummary(BaseModel):
@@ -85,6 +87,7 @@ def emerging_topics_week(
     vectors = embedder.embed(texts) if texts else np.zeros((0, width), dtype=np.float32)
     found = emerging_week(memory, week, texts, sample, vectors, options)
     scrubbed = _scrub_names(found.report, settings)
+    examples_note = _add_examples(found, dict(zip(sample, texts, strict=True)), settings)
     _write_vectors(storage.join(out_folder, VECTORS_FILE), sample, vectors, model)
     summary = EmergingSummary(
         week=week,
@@ -96,7 +99,7 @@ def emerging_topics_week(
         embedding_model=model,
         naming=NAMING,
         naming_note=NAMING_NOTE,
-        examples_note=EXAMPLES_NOTE,
+        examples_note=examples_note,
         scrubbed_names=scrubbed,
         report=found.report,
     )
@@ -113,6 +116,28 @@ def emerging_topics_week(
         len(found.report.emerging),
     )
     return summary
+
+
+def _add_examples(found: EmergingWeek, text_of: dict[str, str], settings: Settings) -> str:
+    """With a model that writes text: each emerging topic gets the scrubbed LLM summaries of up to ``EXAMPLES``
+    of its members (their scrubbed turns are sent, as for the classifiers; no raw text is written). The note."""
+    if not found.report.emerging:
+        return EXAMPLES_NOTE if not writes_text(settings) else "example summaries by the LLM, scrubbed"
+    if not writes_text(settings):
+        return EXAMPLES_NOTE
+    chosen = [sorted(members)[:EXAMPLES] for members in found.members]
+    cost = LLMCost()
+    written = summarize(
+        [text_of[i] for ids in chosen for i in ids], settings, build_scrubber(settings.privacy), cost
+    )
+    at = 0
+    for topic, ids in zip(found.report.emerging, chosen, strict=True):
+        topic.examples = [s for s in written[at : at + len(ids)] if s]
+        at += len(ids)
+    return (
+        f"example summaries of up to {EXAMPLES} members each by the LLM ({settings.endpoints[0].model!r}), scrubbed; "
+        f"{cost.calls} calls, {cost.failed} without a usable answer"
+    )
 
 
 def _in_scope(results_path: str, scope: str, settings: Settings) -> tuple[list[str], int, str]:

@@ -87,9 +87,14 @@ def _weeks(root: Path) -> None:
     _write_week(root, 4, {**STABLE, "knitting": 15})
 
 
-def _run(root: Path, n: int, **topics: object) -> dict[str, object]:
+def _run(
+    root: Path, n: int, endpoints: list[dict[str, object]] | None = None, **topics: object
+) -> dict[str, object]:
     config = root / f"semtel-{len(list(root.glob('semtel-*.yaml')))}.yaml"
-    config.write_text(yaml.safe_dump({"topics": {"emerging": True, **topics}}))
+    settings: dict[str, object] = {"topics": {"emerging": True, **topics}}
+    if endpoints:
+        settings["endpoints"] = endpoints
+    config.write_text(yaml.safe_dump(settings))
     return emerging_week_task(
         MONDAY + timedelta(weeks=n), {"output_root": str(root), "config_path": str(config)}
     )
@@ -149,6 +154,33 @@ def test_rows_the_embedding_classifier_abstained_on_go_to_the_emerging_path(tmp_
         out = _run(tmp_path, n, emerging_scope="uncertain")
     assert out["sampled"] == 30 + 15  # garden ("other") and knitting (unknown)
     assert len(out["emerging"]) == 1 and ("knit" in out["emerging"][0] or "yarn" in out["emerging"][0])
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_with_an_llm_that_writes_text_an_emerging_topic_gets_scrubbed_example_summaries(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("xllamacpp", reason="semtel[llm-local] is not installed")
+    from semtel_core.endpoint.testing import running_llama
+
+    for n in range(4):
+        _write_week(tmp_path, n, STABLE)
+    _write_week(tmp_path, 4, {**STABLE, "knitting": 15})
+    for n in range(4):
+        _run(tmp_path, n)
+    with running_llama("--context", "2048") as (url, _):
+        endpoint = {"name": "llama", "base_url": url, "model": "local-llm", "timeout_s": 120}
+        out = _run(tmp_path, 4, endpoints=[endpoint])
+    assert len(out["emerging"]) == 1
+    summary = _summary(tmp_path, 4)
+    (topic,) = summary["report"]["emerging"]
+    assert 1 <= len(topic["examples"]) <= 3 and all(isinstance(e, str) and e for e in topic["examples"])
+    assert (
+        "example summaries of up to 3 members each by the LLM ('local-llm'), scrubbed; 3 calls"
+        in (summary["examples_note"])
+    )
+    assert "w4-" not in json.dumps(summary)  # no ids
 
 
 def test_the_sample_cap_takes_the_same_conversations_on_every_rerun(tmp_path: Path) -> None:
