@@ -128,7 +128,8 @@ def test_an_unknown_class_is_abstained_on_and_the_floor_never_sees_the_test_rows
     again = train_bundle(
         conversations, train, SPEC, embedder, options, test=FixedSplit(conversations, in_scope_only)
     )
-    assert again.manifest.classifiers["request"].unknown_below == card.unknown_below
+    # (equal up to float noise: the texts are embedded in other batches, and a batch's shape moves the last bits)
+    assert again.manifest.classifiers["request"].unknown_below == pytest.approx(card.unknown_below, rel=1e-6)
     assert again.manifest.classifiers["request"].metrics.abstention.recall is None  # type: ignore[union-attr]
     # the bundle holds back the label of the astronomy questions at prediction time
     astronomy = [c for c in conversations if kind_of[c.conversation_id] == "astronomy"]
