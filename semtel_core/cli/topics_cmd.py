@@ -90,13 +90,13 @@ def discover_cmd(
         f"clusters, {summary.withheld_conversations:,} conversations; outliers: {summary.outliers:,}"
     )
     console.print(f"naming: {summary.naming_note}", soft_wrap=True)
-    if summary.llm_calls:
+    llm = summary.llm
+    if llm.calls:
         per = 1000 / max(summary.conversations, 1)
         console.print(
-            f"LLM: {summary.llm_calls:,} calls ({summary.llm_failed:,} without a usable answer), tokens "
-            f"{summary.llm_prompt_tokens:,} + {summary.llm_completion_tokens:,}; per 1,000 conversations "
-            f"{summary.llm_calls * per:,.0f} calls, {summary.llm_prompt_tokens * per:,.0f} + "
-            f"{summary.llm_completion_tokens * per:,.0f} tokens",
+            f"LLM: {llm.calls:,} calls ({llm.errors:,} failed), tokens {llm.prompt_tokens:,} + "
+            f"{llm.completion_tokens:,}; per 1,000 conversations {llm.calls * per:,.0f} calls, "
+            f"{llm.prompt_tokens * per:,.0f} + {llm.completion_tokens * per:,.0f} tokens",
             soft_wrap=True,
         )
     out.print(str(out_file))

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from semtel_core.llm.accounting import CallCost
 from semtel_core.llm.types import CallResult
 
 
@@ -31,24 +32,6 @@ class FlipRate(BaseModel):
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.model_dump(), "flip_rate": self.flip_rate}
-
-
-class CallCost(BaseModel):
-    calls: int = 0
-    errors: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-
-    @classmethod
-    def of(cls, calls: Sequence[CallResult]) -> CallCost:
-        return cls(
-            calls=len(calls),
-            errors=sum(not c.ok for c in calls),
-            prompt_tokens=sum(c.usage.prompt_tokens for c in calls),
-            completion_tokens=sum(c.usage.completion_tokens for c in calls),
-            cost_usd=sum(c.cost_usd for c in calls),
-        )
 
 
 class GradeReport(BaseModel):

@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from pydantic import BaseModel
 
 from semtel_core.config import Price
 from semtel_core.llm.types import CallResult, Usage
 
 _LATENCY_WINDOW = 10_000  # recent results kept for percentiles: enough for a stable p95, bounded memory
+
+
+class CallCost(BaseModel):
+    """Calls, failed calls, tokens and cost of a set of results (the grader's report, topic discovery)."""
+
+    calls: int = 0
+    errors: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+    @classmethod
+    def of(cls, calls: Sequence[CallResult]) -> CallCost:
+        return cls(
+            calls=len(calls),
+            errors=sum(not c.ok for c in calls),
+            prompt_tokens=sum(c.usage.prompt_tokens for c in calls),
+            completion_tokens=sum(c.usage.completion_tokens for c in calls),
+            cost_usd=sum(c.cost_usd for c in calls),
+        )
 
 
 def cost_usd(prices: Mapping[str, Price], model: str | None, usage: Usage) -> float:

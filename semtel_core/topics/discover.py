@@ -23,11 +23,13 @@ from pydantic import BaseModel, Field
 from semtel_core.config import Settings
 from semtel_core.endpoint.encoder import Vectors
 from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, InProcessEmbedder, conversation_text
+from semtel_core.llm.accounting import CallCost
+from semtel_core.llm.types import CallResult
 from semtel_core.privacy.build import build_scrubber
 from semtel_core.privacy.scrubber import Scrubber
 from semtel_core.schema.conversation import Conversation
 from semtel_core.topics.clustering import OUTLIER, cluster, parents_of
-from semtel_core.topics.summaries import LLMCost, name_clusters, summarize, writes_text
+from semtel_core.topics.summaries import name_clusters, summarize, writes_text
 from semtel_core.topics.terms import distinctive_terms, name_from_terms
 
 log = logging.getLogger(__name__)
@@ -73,12 +75,10 @@ class Discovery(BaseModel):
     scrubbed_names: int = Field(
         description="names or descriptions the scrubber changed before they were shown"
     )
-    llm_calls: int = Field(default=0, description="summary and naming calls to the endpoint")
-    llm_failed: int = Field(
-        default=0, description="calls without a usable answer (terms or raw turns instead)"
+    llm: CallCost = Field(
+        default_factory=CallCost,
+        description="summary and naming calls to the endpoint, their tokens and cost",
     )
-    llm_prompt_tokens: int = 0
-    llm_completion_tokens: int = 0
     topics: list[Topic]
     parents: list[ParentTopic]
 
@@ -128,8 +128,8 @@ def discover(
     ids = [c.conversation_id for c in conversations]
     users = _user_ids(conversations, options.user_id_key)
     use_llm = writes_text(settings)
-    cost = LLMCost()
-    summaries = summarize(texts, settings, scrubber, cost) if use_llm else [None] * len(texts)
+    calls: list[CallResult] = []
+    summaries = summarize(texts, settings, scrubber, calls) if use_llm else [None] * len(texts)
     embedder = embedder or InProcessEmbedder(options.embedding_model)
     # A conversation whose summary failed is embedded by its scrubbed turns: it still counts where it belongs.
     vectors = embedder.embed([s or t for s, t in zip(summaries, texts, strict=True)])
@@ -142,7 +142,7 @@ def discover(
     named: dict[int, tuple[str, str] | None] = {}
     if use_llm and order:
         examples = _examples(vectors, labels, clustering.centroids, order, summaries, options.name_examples)
-        named = name_clusters(examples, settings, cost)
+        named = name_clusters(examples, settings, calls)
     topic_ids = {c: f"T{n + 1:02d}" for n, c in enumerate(order)}
     parent_of = parents_of(clustering.centroids[order], max(1, round(math.sqrt(len(order)))))
     scrubbed = 0
@@ -197,10 +197,7 @@ def discover(
         naming="llm" if use_llm else NAMING,
         naming_note=_naming_note(settings, use_llm, summaries, named),
         scrubbed_names=scrubbed,
-        llm_calls=cost.calls,
-        llm_failed=cost.failed,
-        llm_prompt_tokens=cost.prompt_tokens,
-        llm_completion_tokens=cost.completion_tokens,
+        llm=CallCost.of(calls),
         topics=topics,
         parents=parents,
     )

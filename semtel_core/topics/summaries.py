@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from semtel_core.config import Settings
@@ -40,20 +39,6 @@ def writes_text(settings: Settings) -> bool:
     if settings.topics.naming != "auto":
         return settings.topics.naming == "llm"
     return settings.endpoints[0].model not in TEXTLESS_MODELS
-
-
-@dataclass
-class LLMCost:
-    calls: int = 0
-    failed: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    def add(self, result: CallResult) -> None:
-        self.calls += 1
-        self.failed += not result.ok
-        self.prompt_tokens += result.usage.prompt_tokens
-        self.completion_tokens += result.usage.completion_tokens
 
 
 def _schema(name: str, fields: dict[str, int]) -> dict[str, Any]:
@@ -92,7 +77,9 @@ def _fields(result: CallResult, names: Sequence[str]) -> list[str] | None:
     return [" ".join(str(v).split()) for v in values]
 
 
-async def _complete(settings: Settings, requests: Sequence[CallRequest], cost: LLMCost) -> list[CallResult]:
+async def _complete(
+    settings: Settings, requests: Sequence[CallRequest], calls: list[CallResult]
+) -> list[CallResult]:
     results: list[CallResult | None] = [None] * len(requests)
     endpoint = settings.endpoints[0]
     async with LLMClient(
@@ -104,16 +91,17 @@ async def _complete(settings: Settings, requests: Sequence[CallRequest], cost: L
 
         most = settings.topics.llm_concurrency
         await fan_out((one(i, r) for i, r in enumerate(requests)), lambda: most)
-    for result in results:
-        assert result is not None  # fan_out awaited every request
-        cost.add(result)
-    return [r for r in results if r is not None]
+    done = [r for r in results if r is not None]
+    assert len(done) == len(requests)  # fan_out awaited every request
+    calls.extend(done)
+    return done
 
 
 def summarize(
-    texts: Sequence[str], settings: Settings, scrubber: Scrubber, cost: LLMCost
+    texts: Sequence[str], settings: Settings, scrubber: Scrubber, calls: list[CallResult]
 ) -> list[str | None]:
-    """One scrubbed summary per (already scrubbed) text; None where the call or its answer failed."""
+    """One scrubbed summary per (already scrubbed) text; None where the call or its answer failed. The calls'
+    results are appended to ``calls`` (for :class:`~semtel_core.llm.accounting.CallCost`)."""
     template = _template(settings, "topic_summary")
     response_format = _schema("topic_summary", {"summary": SUMMARY_CHARS})
     requests = [
@@ -127,7 +115,7 @@ def summarize(
         )
         for i, text in enumerate(texts)
     ]
-    results = asyncio.run(_complete(settings, requests, cost))
+    results = asyncio.run(_complete(settings, requests, calls))
     out: list[str | None] = []
     for result in results:
         fields = _fields(result, ["summary"])
@@ -136,7 +124,7 @@ def summarize(
 
 
 def name_clusters(
-    examples: dict[int, list[str]], settings: Settings, cost: LLMCost
+    examples: dict[int, list[str]], settings: Settings, calls: list[CallResult]
 ) -> dict[int, tuple[str, str] | None]:
     """A (name, description) per cluster from a few of its members' (scrubbed) summaries; None where it failed.
     The caller scrubs what it shows, and counts what the scrubber changed."""
@@ -154,7 +142,7 @@ def name_clusters(
         )
         for c in clusters
     ]
-    results = asyncio.run(_complete(settings, requests, cost))
+    results = asyncio.run(_complete(settings, requests, calls))
     named: dict[int, tuple[str, str] | None] = {}
     for c, result in zip(clusters, results, strict=True):
         fields = _fields(result, ["name", "description"])

@@ -29,12 +29,13 @@ from semtel_core import storage
 from semtel_core.classify.partition import conversations_from_arrow
 from semtel_core.config import Settings
 from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, InProcessEmbedder, conversation_text
+from semtel_core.llm.types import CallResult
 from semtel_core.load.reading import open_results
 from semtel_core.privacy.build import build_scrubber
 from semtel_core.topics import SUMMARY_FILE, VECTORS_FILE
 from semtel_core.topics.discover import NAMING, NAMING_NOTE, checked
 from semtel_core.topics.emerging import EmergingReport, EmergingWeek, TopicMemory, emerging_week
-from semtel_core.topics.summaries import LLMCost, summarize, writes_text
+from semtel_core.topics.summaries import summarize, writes_text
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +127,9 @@ def _add_examples(found: EmergingWeek, text_of: dict[str, str], settings: Settin
     if not writes_text(settings):
         return EXAMPLES_NOTE
     chosen = [sorted(members)[:EXAMPLES] for members in found.members]
-    cost = LLMCost()
+    calls: list[CallResult] = []
     written = summarize(
-        [text_of[i] for ids in chosen for i in ids], settings, build_scrubber(settings.privacy), cost
+        [text_of[i] for ids in chosen for i in ids], settings, build_scrubber(settings.privacy), calls
     )
     at = 0
     for topic, ids in zip(found.report.emerging, chosen, strict=True):
@@ -136,7 +137,7 @@ def _add_examples(found: EmergingWeek, text_of: dict[str, str], settings: Settin
         at += len(ids)
     return (
         f"example summaries of up to {EXAMPLES} members each by the LLM ({settings.endpoints[0].model!r}), scrubbed; "
-        f"{cost.calls} calls, {cost.failed} without a usable answer"
+        f"{len(calls)} calls, {sum(not c.ok for c in calls)} failed"
     )
 
 

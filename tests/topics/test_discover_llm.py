@@ -25,7 +25,7 @@ def test_the_local_models_write_no_text_so_auto_names_from_terms() -> None:
     assert not writes_text(forced)
     data = constructed({"tax": 12, "python": 12})
     found = discover(data.conversations, Settings(topics={"min_conversations": 5}))
-    assert found.summary.naming == "terms" and found.summary.llm_calls == 0
+    assert found.summary.naming == "terms" and found.summary.llm.calls == 0
     assert "the endpoint's model 'local-zeroshot' writes no text" in found.summary.naming_note
 
 
@@ -42,8 +42,8 @@ def test_summaries_and_names_come_from_the_llm_scrubbed_and_counted() -> None:
     n = len(data.conversations)
     assert summary.naming == "llm" and "embedded by their LLM summaries ('local-llm'" in summary.naming_note
     # One summary call per conversation, one naming call per shown cluster; usage from the server.
-    assert summary.llm_calls == n + len(summary.topics) and summary.llm_prompt_tokens > 0
-    assert summary.llm_failed <= summary.llm_calls
+    assert summary.llm.calls == n + len(summary.topics) and summary.llm.prompt_tokens > 0
+    assert summary.llm.errors <= summary.llm.calls
     assert summary.shown_conversations + summary.withheld_conversations + summary.outliers == n
     assert all(t.conversations >= 4 and t.name and t.description for t in summary.topics)
     shown = json.dumps(summary.model_dump(mode="json")).lower()
