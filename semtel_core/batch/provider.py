@@ -92,6 +92,17 @@ def missing_batch_api(endpoint: EndpointSettings, exc: openai.APIStatusError) ->
     )
 
 
+def lists_batches(client: openai.OpenAI) -> bool:
+    """Whether the server answers ``GET /batches`` (False only for the answers of a server without the route)."""
+    try:
+        client.batches.list(limit=1)
+    except openai.APIStatusError as exc:
+        if exc.status_code in _NO_ROUTE:
+            return False
+        raise
+    return True
+
+
 def batch_api_gap(settings: Settings, key_resolver: KeyResolver = default_key_resolver) -> str | None:
     """One listing of the batch endpoint's batches: ``None`` when the server has the Batch API or could not be
     asked (unreachable now: the submit's own retries deal with that), else why it has none. Other errors (a bad

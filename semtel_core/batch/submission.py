@@ -26,6 +26,7 @@ from semtel_core.batch.provider import (
     apply_batch,
     batch_endpoint,
     find_by_fingerprint,
+    lists_batches,
     missing_batch_api,
     request_model,
     sync_client,
@@ -197,8 +198,8 @@ def submit(
                         _create(client, state, part, settings, on_created)
                     except openai.APIStatusError as exc:
                         gap = missing_batch_api(endpoint, exc)
-                        if gap is None:
-                            raise
+                        if gap is None or lists_batches(client):
+                            raise  # a 404 of one thing (a deleted input file, say), not of the whole API
                         raise BatchError(
                             f"{gap}; classify these classifiers online instead (semtel classify, or leave them "
                             "out of the weekly run's batch classifiers)",

@@ -100,6 +100,29 @@ def _refuse(weights: Weights, found: str) -> ConfigError:
     )
 
 
+def _join(parts: Sequence[Path], target: Path, weights: Weights) -> None:
+    """``parts`` concatenated into ``target`` under a temporary name, checked, then renamed."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as fh:
+                    while chunk := fh.read(_CHUNK):
+                        out.write(chunk)
+        if _sha256([partial]) != weights.sha256:  # the disk, not the parts: they were checked above
+            raise _refuse(weights, "of the joined file")
+        partial.replace(target)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot join the weights into {target.parent} ({exc.strerror}); give --cache-dir a writable folder "
+            "with room for the model",
+            field="--cache-dir",
+        ) from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def model_file(name: str, cache_dir: Path | None = None) -> Path:
     """The verified GGUF file of ``name`` (a key of :data:`MODELS`); split weights are joined into ``cache_dir``
     once (written under a temporary name, checked, then renamed, so a crash never leaves a bad file in place)."""
@@ -121,17 +144,7 @@ def model_file(name: str, cache_dir: Path | None = None) -> Path:
     found = _sha256(parts)
     if found != weights.sha256:
         raise _refuse(weights, found)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-    with partial.open("wb") as out:
-        for part in parts:
-            with part.open("rb") as fh:
-                while chunk := fh.read(_CHUNK):
-                    out.write(chunk)
-    if _sha256([partial]) != weights.sha256:  # the disk, not the parts: they were checked above
-        partial.unlink()
-        raise _refuse(weights, "of the joined file")
-    partial.replace(target)
+    _join(parts, target, weights)
     logger.info("joined %d parts of %s into %s", len(parts), weights.description, target)
     return target
 
@@ -195,10 +208,10 @@ def _check_port(host: str, port: int) -> None:
 
 def serve(options: LlamaOptions) -> None:
     """Serve until SIGINT or SIGTERM."""
+    server, url = start_server(options)  # Ctrl-C still interrupts the weights' check and join
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    server, url = start_server(options)
     described = str(options.gguf) if options.gguf else MODELS[options.model].description
     # The tests and scripts wait for this line: keep its shape.
     print(

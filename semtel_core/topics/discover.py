@@ -195,7 +195,7 @@ def discover(
         embedding_model=embedder.model,
         clusters_tried=clustering.tried,
         naming="llm" if use_llm else NAMING,
-        naming_note=_naming_note(settings, use_llm, summaries, named),
+        naming_note=_naming_note(settings, use_llm, summaries, named, order),
         scrubbed_names=scrubbed,
         llm=CallCost.of(calls),
         topics=topics,
@@ -232,6 +232,7 @@ def _naming_note(
     use_llm: bool,
     summaries: Sequence[str | None],
     named: dict[int, tuple[str, str] | None],
+    order: list[int],
 ) -> str:
     model = settings.endpoints[0].model
     if not use_llm:
@@ -242,7 +243,7 @@ def _naming_note(
         )
         return NAMING_NOTE + why
     failed = sum(s is None for s in summaries)
-    unnamed = sum(v is None for v in named.values())
+    unnamed = sum(named.get(c) is None for c in order)
     return (
         f"conversations embedded by their LLM summaries ({model!r}; {failed} without a usable summary embedded by "
         f"their scrubbed user turns), clusters named and described by the LLM from up to "

@@ -12,7 +12,6 @@ hash), so with them, and with ``topics.naming: terms``, discovery keeps naming f
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from semtel_core.config import Settings
 from semtel_core.llm.client import LLMClient
 from semtel_core.llm.fanout import fan_out
+from semtel_core.llm.runner import run_sync
 from semtel_core.llm.types import CallRequest, CallResult
 from semtel_core.privacy.scrubber import Scrubber
 from semtel_core.prompts.delimiters import escape_text
@@ -53,7 +53,12 @@ def _schema(name: str, fields: dict[str, int]) -> dict[str, Any]:
 
 
 def _template(settings: Settings, name: str) -> Template:
-    return Template.load((settings.paths.prompts_dir or default_prompts_dir()) / "styles" / f"{name}.prompty")
+    """The deployment's template when its prompts directory has one, else the shipped one (a prompts directory
+    copied before these templates existed keeps working)."""
+    own = settings.paths.prompts_dir / "styles" / f"{name}.prompty" if settings.paths.prompts_dir else None
+    return Template.load(
+        own if own is not None and own.is_file() else default_prompts_dir() / "styles" / f"{name}.prompty"
+    )
 
 
 def _messages(template: Template, inputs: dict[str, str]) -> list[dict[str, str]]:
@@ -115,7 +120,7 @@ def summarize(
         )
         for i, text in enumerate(texts)
     ]
-    results = asyncio.run(_complete(settings, requests, calls))
+    results = run_sync(lambda: _complete(settings, requests, calls))
     out: list[str | None] = []
     for result in results:
         fields = _fields(result, ["summary"])
@@ -142,7 +147,7 @@ def name_clusters(
         )
         for c in clusters
     ]
-    results = asyncio.run(_complete(settings, requests, calls))
+    results = run_sync(lambda: _complete(settings, requests, calls))
     named: dict[int, tuple[str, str] | None] = {}
     for c, result in zip(clusters, results, strict=True):
         fields = _fields(result, ["name", "description"])

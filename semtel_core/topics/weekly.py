@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from semtel_core import storage
 from semtel_core.classify.partition import conversations_from_arrow
 from semtel_core.config import Settings
+from semtel_core.errors import SemtelError
 from semtel_core.evaluate.embedders import Embedder, EmbeddingSpec, InProcessEmbedder, conversation_text
 from semtel_core.llm.types import CallResult
 from semtel_core.load.reading import open_results
@@ -88,8 +89,9 @@ def emerging_topics_week(
     vectors = embedder.embed(texts) if texts else np.zeros((0, width), dtype=np.float32)
     found = emerging_week(memory, week, texts, sample, vectors, options)
     scrubbed = _scrub_names(found.report, settings)
-    examples_note = _add_examples(found, dict(zip(sample, texts, strict=True)), settings)
+    # The sample first: later weeks read it, whatever happens to the example summaries.
     _write_vectors(storage.join(out_folder, VECTORS_FILE), sample, vectors, model)
+    examples_note = _add_examples(found, dict(zip(sample, texts, strict=True)), settings)
     summary = EmergingSummary(
         week=week,
         scope=options.emerging_scope,
@@ -128,9 +130,13 @@ def _add_examples(found: EmergingWeek, text_of: dict[str, str], settings: Settin
         return EXAMPLES_NOTE
     chosen = [sorted(members)[:EXAMPLES] for members in found.members]
     calls: list[CallResult] = []
-    written = summarize(
-        [text_of[i] for ids in chosen for i in ids], settings, build_scrubber(settings.privacy), calls
-    )
+    try:
+        written = summarize(
+            [text_of[i] for ids in chosen for i in ids], settings, build_scrubber(settings.privacy), calls
+        )
+    except SemtelError as exc:  # an outage, a broken template: the section goes out without examples
+        log.warning("emerging topics: no example summaries (%s)", exc)
+        return f"no example summaries: the LLM could not write them ({exc})"
     at = 0
     for topic, ids in zip(found.report.emerging, chosen, strict=True):
         topic.examples = [s for s in written[at : at + len(ids)] if s]

@@ -5,6 +5,7 @@ counted, and that the privacy threshold and the no-raw-text rule hold whatever i
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from topic_data import constructed
@@ -12,7 +13,7 @@ from topic_data import constructed
 from semtel_core.config import EndpointSettings, Settings
 from semtel_core.endpoint.testing import running_llama
 from semtel_core.topics.discover import discover
-from semtel_core.topics.summaries import writes_text
+from semtel_core.topics.summaries import _template, writes_text
 
 SIZES = {"tax": 8, "python": 8, "zeppelin": 2}
 
@@ -27,6 +28,16 @@ def test_the_local_models_write_no_text_so_auto_names_from_terms() -> None:
     found = discover(data.conversations, Settings(topics={"min_conversations": 5}))
     assert found.summary.naming == "terms" and found.summary.llm.calls == 0
     assert "the endpoint's model 'local-zeroshot' writes no text" in found.summary.naming_note
+
+
+@pytest.mark.unit
+def test_a_prompts_directory_without_the_topic_templates_uses_the_shipped_ones(tmp_path: Path) -> None:
+    (tmp_path / "styles").mkdir()
+    shipped = _template(Settings(), "topic_summary")
+    assert _template(Settings(paths={"prompts_dir": tmp_path}), "topic_summary").path == shipped.path
+    own = tmp_path / "styles" / "topic_summary.prompty"
+    own.write_bytes(shipped.path.read_bytes().replace(b"at most 20 words", b"at most 12 words"))
+    assert _template(Settings(paths={"prompts_dir": tmp_path}), "topic_summary").path == own
 
 
 @pytest.mark.integration
