@@ -151,6 +151,9 @@ def _run(
                        "timeout_s": 600}],
         "paths": {"prompts_dir": str(prompts)},
         "prompts": {"max_conversation_tokens": max_tokens},
+        # llama.cpp serves one request at a time per slot and queues the rest: with the default 32 in flight the
+        # last of a first wave waits 32 calls, past the request deadline. Start at the server's slots (1) + 1.
+        "client": {"initial_concurrency": 2, "deadline_s": 3600} if model != "local-zeroshot" else {},
         "classifiers": classifiers,
     }  # fmt: skip
     config_path = tmp / f"{model}-{strategy}-{path.stem}.yaml"
@@ -210,8 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prompts = _prompts_dir(tmp)
         arena_ids = _sample(DATA / "arena_hard_v2_prompts.jsonl", args.arena, args.seed, tmp / "arena.jsonl")
         mwoz_ids = _sample(DATA / "uss_mwoz.jsonl", args.mwoz, args.seed, tmp / "mwoz.jsonl")
-        gold = _gold([*arena_ids, *mwoz_ids])
-        tasks = [(tmp / "arena.jsonl", ["subcategory"]), (tmp / "mwoz.jsonl", ["satisfaction", "domain"])]
+        gold = _gold([*arena_ids, *mwoz_ids])  # --arena 0 / --mwoz 0 leave a task out
+        tasks = [(tmp / "arena.jsonl", ["subcategory"])] if args.arena else []
+        tasks += [(tmp / "mwoz.jsonl", ["satisfaction", "domain"])] if args.mwoz else []
         header = (
             f"{'model':<20} {'strategy':<8} {'classifier':<13} {'n':>4} {'accuracy':>8} {'macro-F1':>8} "
             f"{'ok':>6} {'repaired':>8} {'invalid':>7} {'error':>6} {'CPU-s/cls':>9} {'wall s':>7}"
