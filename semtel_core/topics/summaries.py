@@ -31,6 +31,9 @@ TEXTLESS_MODELS = frozenset({"local-zeroshot", "instant"})
 SUMMARY_CHARS = 240
 NAME_CHARS = 60
 DESCRIPTION_CHARS = 240
+# Tokens for the longest answer the schemas allow: a character a token at worst (Chinese, say), plus the JSON.
+SUMMARY_TOKENS = SUMMARY_CHARS + 16
+NAME_TOKENS = NAME_CHARS + DESCRIPTION_CHARS + 24
 
 
 def writes_text(settings: Settings) -> bool:
@@ -114,7 +117,10 @@ def summarize(
             messages=_messages(
                 template, {"conversation": f"<conversation>\n{escape_text(text)}\n</conversation>"}
             ),
-            max_tokens=64,  # one sentence of at most 20 words, in JSON
+            # Room for the schema's 240 characters in JSON: a model that writes past the asked 20 words is cut by
+            # its maxLength, not by max_tokens (a cut answer is not JSON: at 64 tokens 65 of 120 SmolLM2
+            # summaries of arena-hard prompts were lost, at 96 tokens 8 of 40).
+            max_tokens=SUMMARY_TOKENS,
             request_id=f"topic-summary:{i}",
             extra={"response_format": response_format, "temperature": 0.0},
         )
@@ -141,7 +147,7 @@ def name_clusters(
             messages=_messages(
                 template, {"summaries": "\n".join(f"- {escape_text(s)}" for s in examples[c])}
             ),
-            max_tokens=128,
+            max_tokens=NAME_TOKENS,
             request_id=f"topic-name:{c}",
             extra={"response_format": response_format, "temperature": 0.0},
         )
