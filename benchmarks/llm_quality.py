@@ -104,16 +104,6 @@ def _gold(ids: Sequence[str]) -> dict[str, dict[str, str]]:
     return gold
 
 
-def _macro_f1(pairs: Sequence[tuple[str, str]], labels: Sequence[str]) -> float:
-    scores = []
-    for label in labels:
-        tp = sum(1 for g, p in pairs if g == label and p == label)
-        fp = sum(1 for g, p in pairs if g != label and p == label)
-        fn = sum(1 for g, p in pairs if g == label and p != label)
-        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    return sum(scores) / len(scores)
-
-
 @contextmanager
 def _server(model: str, threads: int) -> Iterator[tuple[str, psutil.Process]]:
     if model == "local-zeroshot":
@@ -180,7 +170,12 @@ def _score(classifier: str, rows: list[dict[str, Any]], gold: dict[str, dict[str
     pairs = [(truth[r["conversation_id"]], r["label"] or "") for r in mine]
     labels = sorted({g for g, _ in pairs})
     accuracy = sum(g == p for g, p in pairs) / len(pairs)
-    return accuracy, f"{_macro_f1(pairs, labels):.3f}"
+    from sklearn.metrics import f1_score  # as semtel_core.evaluate.metrics scores the embedding classifiers
+
+    macro_f1 = f1_score(
+        [g for g, _ in pairs], [p for _, p in pairs], labels=labels, average="macro", zero_division=0
+    )
+    return accuracy, f"{macro_f1:.3f}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
