@@ -350,6 +350,13 @@ class TopicsSettings(_Section):
     name_examples: int = Field(
         default=5, ge=1, le=20, description="member summaries (nearest the centroid) a cluster is named from"
     )
+    max_topic_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="TnT-LLM's split of oversized topics: a cluster holding more than this share of the clustered "
+        "conversations is split in two while both halves keep min_conversations; 1 never splits",
+    )
     seed: int = 0
     emerging_fdr: float = Field(
         default=0.05, gt=0, lt=1, description="Benjamini-Hochberg level over the topics tested each week"

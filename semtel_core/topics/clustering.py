@@ -108,6 +108,40 @@ def cluster(
     return Clustering(_without_outliers(x, best[2], centroids), centroids, best[0], tried)
 
 
+def split_oversized(
+    vectors: Vectors, clustering: Clustering, *, max_share: float, min_size: int, seed: int = 0
+) -> Clustering:
+    """TnT-LLM's "split oversized": while the largest cluster holds more than ``max_share`` of the clustered
+    (non-outlier) rows, k-means splits it in two, if both halves keep ``min_size`` rows (a half under the privacy
+    threshold could not be shown); a cluster that cannot be split so stays whole. Silhouette picks k for the whole
+    set, and a broad topic beside small ones can win it: a label for half of everything tells a reader little."""
+    x = unit_rows(vectors)
+    labels = clustering.labels.copy()
+    whole: set[int] = set()
+    while True:
+        clustered = labels[labels != OUTLIER]
+        sizes = {int(c): int(n) for c, n in zip(*np.unique(clustered, return_counts=True), strict=True)}
+        candidates = [c for c in sizes if c not in whole and sizes[c] > max_share * len(clustered)]
+        if not candidates:
+            break
+        biggest = max(candidates, key=lambda c: sizes[c])
+        members = np.flatnonzero(labels == biggest)
+        halves = np.zeros(len(members), dtype=np.int64)
+        if len(members) >= 2 * min_size:
+            halves = (
+                KMeans(n_clusters=2, n_init=2, random_state=seed).fit_predict(x[members]).astype(np.int64)
+            )
+        if min(int((halves == 0).sum()), int((halves == 1).sum())) < min_size:
+            whole.add(biggest)
+            continue
+        labels[members[halves == 1]] = int(labels.max()) + 1
+    if not (labels != clustering.labels).any():
+        return clustering
+    k = int(labels.max()) + 1
+    centroids = unit_rows(np.vstack([x[labels == c].mean(axis=0) for c in range(k)]))
+    return Clustering(labels, centroids, clustering.silhouette, clustering.tried)
+
+
 def _without_outliers(x: Vectors, labels: npt.NDArray[np.int64], centroids: Vectors) -> npt.NDArray[np.int64]:
     """k-means puts every row in some cluster, so a few conversations about something else (too few for a
     cluster of their own) would be counted, and named, as what their nearest cluster is about. A row whose

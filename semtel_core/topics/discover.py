@@ -16,6 +16,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -28,7 +29,7 @@ from semtel_core.llm.types import CallResult
 from semtel_core.privacy.build import build_scrubber
 from semtel_core.privacy.scrubber import Scrubber
 from semtel_core.schema.conversation import Conversation
-from semtel_core.topics.clustering import OUTLIER, cluster, parents_of
+from semtel_core.topics.clustering import OUTLIER, cluster, parents_of, split_oversized
 from semtel_core.topics.summaries import name_clusters, summarize, writes_text
 from semtel_core.topics.terms import distinctive_terms, name_from_terms
 
@@ -50,6 +51,7 @@ class Topic(BaseModel):
     share: float  # of all conversations
     terms: list[str]
     parent: str  # P01, ...
+    named_by: Literal["llm", "terms"] = "terms"  # who wrote name and description (older files: terms)
 
 
 class ParentTopic(BaseModel):
@@ -133,7 +135,13 @@ def discover(
     embedder = embedder or InProcessEmbedder(options.embedding_model)
     # A conversation whose summary failed is embedded by its scrubbed turns: it still counts where it belongs.
     vectors = embedder.embed([s or t for s, t in zip(summaries, texts, strict=True)])
-    clustering = cluster(vectors, min_size=k, max_clusters=options.max_clusters, seed=options.seed)
+    clustering = split_oversized(
+        vectors,
+        cluster(vectors, min_size=k, max_clusters=options.max_clusters, seed=options.seed),
+        max_share=options.max_topic_share,
+        min_size=k,
+        seed=options.seed,
+    )
     labels = clustering.labels
     shown = _shown(labels, ids, users, k)
     terms = distinctive_terms(texts, labels.tolist(), min_conversations=k, top=options.terms)
@@ -150,7 +158,8 @@ def discover(
     topics: list[Topic] = []
     for n, c in enumerate(order):
         by_terms = name_from_terms(terms[c])
-        written = named.get(c) or (
+        by_llm = named.get(c)
+        written = by_llm or (
             by_terms,
             f"Conversations that mention {', '.join(terms[c])}." if terms[c] else by_terms,
         )
@@ -167,6 +176,7 @@ def discover(
                 share=shown[c][0] / total,
                 terms=terms[c],
                 parent=f"P{int(parent_of[n]) + 1:02d}",
+                named_by="llm" if by_llm else "terms",
             )
         )
     parents = _parents(topics, labels, order, texts, k, options.terms)

@@ -1,10 +1,12 @@
 """A proposed classifier from discovered topics: ``<name>.labels.yaml`` and ``<name>.prompty`` for review.
 
-The refinement follows TnT-LLM's (merge near-duplicates, cap the count), with the discovered terms in place of an
-LLM's summaries: topics whose centroids are nearly the same direction, or whose labels would be the same, become
-one label; while there are more than ``max_labels``, the two most similar topics merge. ``other`` is always the
-last label. The files load through the prompt registry's own validation, so a reviewed proposal is a classifier
-(and ``semtel eval compare`` can gate it against the current one).
+The refinement follows TnT-LLM's (merge near-duplicates, cap the count): topics whose centroids are nearly the
+same direction, or whose labels would be the same, become one label; while there are more than ``max_labels``, the
+two most similar topics merge. ``other`` is always the last label. A topic the LLM named (``named_by: llm``) gives
+its label from that name and its definition from the LLM's description (a merged label keeps each description);
+a topic named from its terms gives its top two terms and "conversations about" all of them. The files load
+through the prompt registry's own validation, so a reviewed proposal is a classifier (and ``semtel eval
+compare`` can gate it against the current one).
 """
 
 from __future__ import annotations
@@ -19,11 +21,19 @@ import yaml
 
 from semtel_core.endpoint.encoder import Vectors
 from semtel_core.errors import ConfigError
-from semtel_core.prompts.labels import NAME_PATTERN, LabelDefinitions, canonical_form, load_label_definitions
+from semtel_core.prompts.labels import (
+    LABEL_PATTERN,
+    NAME_PATTERN,
+    LabelDefinitions,
+    canonical_form,
+    load_label_definitions,
+)
 from semtel_core.topics.discover import Discovered
 
 DUPLICATE_SIMILARITY = 0.9  # centroids this close (cosine) describe the same topic
 OTHER = "other"
+LABEL_CHARS = 40  # an LLM-written name longer than this is cut at a word
+DESCRIPTIONS = 3  # LLM descriptions a merged label's definition keeps (the largest topics' first)
 
 
 @dataclass
@@ -31,17 +41,41 @@ class _Group:
     terms: list[str]
     conversations: int
     centroid: Vectors  # unit, weighted by conversations
+    name: str | None = None  # the LLM's label form of its name (None: named from terms)
+    descriptions: tuple[str, ...] = ()  # the LLM's descriptions
 
 
 def _merged(a: _Group, b: _Group) -> _Group:
     big, small = (a, b) if a.conversations >= b.conversations else (b, a)  # the larger one's terms lead
     centroid = a.centroid * a.conversations + b.centroid * b.conversations
     terms = [*big.terms, *(t for t in small.terms if t not in big.terms)]
-    return _Group(terms, a.conversations + b.conversations, centroid / np.linalg.norm(centroid))
+    descriptions = (*big.descriptions, *(d for d in small.descriptions if d not in big.descriptions))
+    return _Group(
+        terms,
+        a.conversations + b.conversations,
+        centroid / np.linalg.norm(centroid),
+        big.name or small.name,
+        descriptions,
+    )
+
+
+def llm_label(name: str) -> str | None:
+    """``name`` in label form, cut at a word to :data:`LABEL_CHARS`; None when that is not a valid label (a name
+    in another script, say) or is ``other``."""
+    label = canonical_form(name)
+    if len(label) > LABEL_CHARS:
+        label = label[: LABEL_CHARS + 1].rsplit("_", 1)[0][:LABEL_CHARS].rstrip("_")
+    return label if re.match(LABEL_PATTERN, label) and label != OTHER else None
 
 
 def _label(group: _Group) -> str:
-    return canonical_form("_".join(group.terms[:2])) or "topic"
+    return group.name or canonical_form("_".join(group.terms[:2])) or "topic"
+
+
+def _definition(group: _Group) -> str:
+    if group.descriptions:
+        return " ".join(group.descriptions[:DESCRIPTIONS])
+    return f"conversations about {', '.join(group.terms)}"
 
 
 def _refine(groups: list[_Group], max_labels: int) -> list[_Group]:
@@ -75,12 +109,17 @@ def propose(found: Discovered, name: str, *, max_labels: int = 20) -> LabelDefin
         raise ConfigError(
             "no topic was shown (all under the privacy threshold): nothing to propose", field="topics"
         )
-    groups = [
-        _Group(list(t.terms) or [t.id.lower()], t.conversations, found.centroids[t.id])
-        for t in found.summary.topics
-    ]
+    groups = []
+    for t in found.summary.topics:
+        written = llm_label(t.name) if t.named_by == "llm" else None
+        descriptions = (t.description,) if written is not None else ()
+        groups.append(
+            _Group(
+                list(t.terms) or [t.id.lower()], t.conversations, found.centroids[t.id], written, descriptions
+            )
+        )
     groups = _refine(groups, max(1, max_labels - 1))  # one place is other's
-    labels = {_label(g): f"conversations about {', '.join(g.terms)}" for g in groups}
+    labels = {_label(g): _definition(g) for g in groups}
     labels[OTHER] = "none of the topics above"
     return LabelDefinitions(
         name=name,

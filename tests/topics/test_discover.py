@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
+import numpy as np
 import pytest
 from topic_data import constructed
 
 from semtel_core.config import Settings, TopicsSettings
-from semtel_core.topics.clustering import candidate_ks
+from semtel_core.topics.clustering import Clustering, candidate_ks, split_oversized
 from semtel_core.topics.discover import Discovered, discover
 from semtel_core.topics.terms import distinctive_terms
 
@@ -98,3 +99,43 @@ def test_candidate_numbers_of_clusters() -> None:
 def test_settings_reject_a_threshold_under_two() -> None:
     with pytest.raises(ValueError, match="greater than or equal to 2"):
         TopicsSettings(min_conversations=1)
+
+
+def _groups(sizes: list[int], seed: int = 0) -> np.ndarray:
+    """Tight groups of unit vectors around orthogonal directions, ``sizes[i]`` rows in group i."""
+    rng = np.random.default_rng(seed)
+    rows = [np.eye(8)[i] + 0.05 * rng.standard_normal((n, 8)) for i, n in enumerate(sizes)]
+    return np.vstack(rows)
+
+
+def test_an_oversized_cluster_is_split_while_both_halves_can_be_shown() -> None:
+    x = _groups([30, 30, 20])
+    merged = np.array([0] * 60 + [1] * 20)  # two of the groups in one cluster: 75 % of the rows
+    given = Clustering(merged, np.zeros((2, 8)), 0.5, {2: 0.5})
+    split = split_oversized(x, given, max_share=0.5, min_size=10)
+    assert len(np.unique(split.labels)) == 3
+    assert {frozenset(np.flatnonzero(split.labels == c)) for c in range(3)} == {
+        frozenset(range(30)),
+        frozenset(range(30, 60)),
+        frozenset(range(60, 80)),
+    }
+    assert split.centroids.shape == (3, 8)
+    assert np.allclose(np.linalg.norm(split.centroids, axis=1), 1)
+    # halves under the privacy threshold could not be shown: the cluster stays whole; share 1 never splits
+    assert split_oversized(x, given, max_share=0.5, min_size=31) is given
+    assert split_oversized(x, given, max_share=1.0, min_size=10) is given
+
+
+def test_discover_splits_topics_above_the_share_and_keeps_each_within_one_family() -> None:
+    data = constructed(SIZES)
+    whole, _ = _run()
+    assert max(t.share for t in whole.summary.topics) > 0.25  # each family is about a third
+    settings = Settings(topics=TopicsSettings(max_topic_share=0.25))
+    found = discover(data.conversations, settings)
+    assert max(t.share for t in found.summary.topics) <= 0.25
+    assert len(found.summary.topics) > len(whole.summary.topics)
+    members: dict[str, Counter[str]] = {}
+    for cid, topic in found.topic_of.items():
+        if topic is not None:
+            members.setdefault(topic, Counter())[data.family[cid]] += 1
+    assert all(len(families) == 1 for families in members.values())

@@ -14,6 +14,7 @@ from semtel_core.config import EndpointSettings, Settings
 from semtel_core.endpoint.testing import running_llama
 from semtel_core.topics.discover import discover
 from semtel_core.topics.summaries import _template, writes_text
+from semtel_core.topics.taxonomy import llm_label, propose
 
 SIZES = {"tax": 8, "python": 8, "zeppelin": 2}
 
@@ -57,6 +58,11 @@ def test_summaries_and_names_come_from_the_llm_scrubbed_and_counted() -> None:
     assert summary.llm.errors <= summary.llm.calls
     assert summary.shown_conversations + summary.withheld_conversations + summary.outliers == n
     assert all(t.conversations >= 4 and t.name and t.description for t in summary.topics)
+    # json_schema decoding gives every naming call a usable answer; a proposal's definitions are the LLM's
+    named = [t for t in summary.topics if t.named_by == "llm"]
+    assert len(named) == len(summary.topics)
+    definitions = " ".join(propose(found, "llm_topics").labels.values())
+    assert all(t.description in definitions for t in named if llm_label(t.name) is not None)
     shown = json.dumps(summary.model_dump(mode="json")).lower()
     for planted in ("@example.org", "person0", "grandfather"):  # e-mails scrubbed before the LLM; no raw text
         assert planted not in shown

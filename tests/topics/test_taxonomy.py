@@ -57,3 +57,55 @@ def test_duplicates_merge_and_the_count_is_capped(found) -> None:  # type: ignor
     twin[topics[1].id] /= np.linalg.norm(twin[topics[1].id])
     merged = propose(type(found)(found.summary, found.topic_of, twin), "merged")
     assert len(merged.labels) == len(propose(found, "all").labels) - 1
+
+
+def _named(found, names: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    """``found`` with its first topics named and described as an LLM would have."""
+    topics = [
+        t.model_copy(update={"name": n, "description": d, "named_by": "llm"})
+        for t, (n, d) in zip(found.summary.topics, names, strict=False)
+    ] + found.summary.topics[len(names) :]
+    return type(found)(found.summary.model_copy(update={"topics": topics}), found.topic_of, found.centroids)
+
+
+def test_llm_names_and_descriptions_become_labels_and_definitions(found) -> None:  # type: ignore[no-untyped-def]
+    named = _named(
+        found,
+        [
+            ("Tax filing questions", "Users ask how to file and deduct on their income tax return."),
+            ("Налоги", "Вопросы о налогах."),  # no valid label in another script: the terms name it
+        ],
+    )
+    definitions = propose(named, "llm_topics")
+    second = found.summary.topics[1]
+    assert (
+        definitions.labels["tax_filing_questions"]
+        == "Users ask how to file and deduct on their income tax return."
+    )
+    terms_label = "_".join(second.terms[:2])
+    assert definitions.labels[terms_label] == f"conversations about {', '.join(second.terms)}"
+    assert list(definitions.labels)[-1] == "other"
+
+
+def test_a_merged_llm_label_keeps_both_descriptions_and_the_larger_name(found) -> None:  # type: ignore[no-untyped-def]
+    topics = found.summary.topics
+    named = _named(
+        found,
+        [
+            ("Python errors", "Fixing Python exceptions."),
+            ("Python packaging", "Building and installing packages."),
+        ],
+    )
+    twin = dict(named.centroids)
+    twin[topics[1].id] = twin[topics[0].id]
+    merged = propose(type(named)(named.summary, named.topic_of, twin), "merged")
+    assert merged.labels["python_errors"] == "Fixing Python exceptions. Building and installing packages."
+    assert "python_packaging" not in merged.labels
+
+
+def test_an_llm_name_is_cut_at_a_word_and_never_other(found) -> None:  # type: ignore[no-untyped-def]
+    long_name = "Questions about preparing the annual household budget and saving plans for families"
+    named = _named(found, [(long_name, "Budgets."), ("Other", "Anything else.")])
+    labels = list(propose(named, "cut").labels)
+    assert labels[0] == "questions_about_preparing_the_annual"
+    assert labels.count("other") == 1 and "Anything else." not in propose(named, "cut").labels.values()
