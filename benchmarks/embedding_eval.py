@@ -14,7 +14,8 @@ strategy ``single``, model ``local-zeroshot`` on the local endpoint) on --llm-sa
     .venv/bin/python benchmarks/embedding_eval.py --cv-grid          # how the defaults were chosen: training-part
                                                                      # CV only, no held-out figure printed
     .venv/bin/python benchmarks/embedding_eval.py --abstention 0.01  # the 'unknown' decision: each arena-hard
-                                                                     # category held out of training in turn
+                                                                     # category held out of training in turn,
+                                                                     # and the ceiling of any floor on its score
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import numpy as np
 
 from semtel_core.evaluate.artefact import EmbeddingBundle, TrainOptions
 from semtel_core.evaluate.embedders import EmbeddingSpec, InProcessEmbedder, Vectors, embed_conversations
-from semtel_core.evaluate.features import assemble, lexical_counts, signal_matrix
+from semtel_core.evaluate.features import assemble, featurize, lexical_counts, signal_matrix
 from semtel_core.evaluate.gold import GoldLabels
 from semtel_core.evaluate.loading import read_conversations
 from semtel_core.evaluate.public_data import public_gold, write_gold_jsonl
@@ -251,6 +252,7 @@ def _abstention(spec: EmbeddingSpec, options: TrainOptions, cost: float) -> None
         f"{'held out':<18}{'floor':>7}{'recall':>8}{'precision':>11}{'abstained':>11}"
         f"{'in-scope acc':>14}{'answering all':>15}{'change':>9}"
     )
+    ceilings: list[str] = []
     for unknown in sorted(set(labels.values())):
         known = {cid: label for cid, label in labels.items() if label != unknown}
         ids = sorted(known)
@@ -274,7 +276,51 @@ def _abstention(spec: EmbeddingSpec, options: TrainOptions, cost: float) -> None
             f"{unknown:<18}{a.floor:>7.3f}{a.recall:>8.3f}{precision:>11}{a.abstained_share:>10.1%}"
             f"{a.in_scope_accuracy:>14.3f}{a.in_scope_accuracy_without:>15.3f}{change:>+8.1f}pt"
         )
+        ceilings += _ceilings(unknown, bundle, conversations, train["subcategory"], test, spec, embedder)
     print(f"(embedding: {embedder.texts} texts in {embedder.seconds:.1f} s)")
+    print(
+        "\nwhat any floor on a score could do, read on the test rows themselves (not a rule: the ceiling of one):"
+        " AUROC of telling the held-out category from in-scope rows, and the share of it recalled when the floor"
+        " flags 1 % / 5 % of the in-scope test rows"
+    )
+    print(f"{'held out':<18}{'score':<40}{'AUROC':>7}{'at 1 %':>8}{'at 5 %':>8}")
+    print("\n".join(ceilings))
+
+
+def _ceilings(
+    unknown: str,
+    bundle: EmbeddingBundle,
+    conversations: Sequence[Conversation],
+    train: dict[str, str],
+    test: dict[str, str],
+    spec: EmbeddingSpec,
+    embedder: _TimedEmbedder,
+) -> list[str]:
+    """The separability of the held-out category by the rule's score (the chosen label's probability) and by a
+    density score (mean cosine similarity to the 5 nearest training conversations' embeddings)."""
+    from sklearn.metrics import roc_auc_score
+
+    by_id = {c.conversation_id: c for c in conversations}
+    tested = [by_id[cid] for cid in test if cid in by_id]
+    out_of_scope = np.asarray([test[c.conversation_id] == unknown for c in tested])
+    _, confidence = bundle.predict("subcategory", featurize(tested, spec, embedder))
+    fitted = embed_conversations([by_id[cid] for cid in train if cid in by_id], spec, embedder)
+    vectors = embed_conversations(tested, spec, embedder)
+    unit = fitted / np.linalg.norm(fitted, axis=1, keepdims=True)
+    similarity = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)) @ unit.T
+    nearest = np.sort(similarity, axis=1)[:, -5:].mean(axis=1)
+    lines = []
+    for name, score in (
+        ("chosen label's probability (the rule's)", -np.asarray(confidence)),
+        (f"5 nearest training embeddings ({spec.model})", -nearest),
+    ):
+        recalled = [
+            float((score[out_of_scope] > np.quantile(score[~out_of_scope], 1 - flagged)).mean())
+            for flagged in (0.01, 0.05)
+        ]
+        auroc = roc_auc_score(out_of_scope, score)
+        lines.append(f"{unknown:<18}{name:<40}{auroc:>7.3f}{recalled[0]:>8.3f}{recalled[1]:>8.3f}")
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
