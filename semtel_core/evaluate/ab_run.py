@@ -66,15 +66,18 @@ def _run_side(
     inputs: Sequence[str], folder: Path, settings: Settings, repeats: int, classifiers: Sequence[str] | None
 ) -> list[str]:
     from semtel_core.classify.run import classify_run
+    from semtel_core.endpoint.embedded import embedded_endpoint
 
     runs: list[str] = []
-    for r in range(1, repeats + 1):
-        output = folder / f"run-{r}"
-        summary = classify_run(
-            inputs, str(output), settings, classifiers=classifiers, run_id=f"{folder.name}-{r}"
-        )
-        log.info("%s run %d: %d rows, statuses %s", folder.name, r, summary.rows, summary.statuses)
-        runs.append(str(output / "results"))
+    # As ``semtel run`` and ``semtel weekly`` do: a side on the default local endpoint gets one when none answers.
+    with embedded_endpoint(settings) as side:
+        for r in range(1, repeats + 1):
+            output = folder / f"run-{r}"
+            summary = classify_run(
+                inputs, str(output), side, classifiers=classifiers, run_id=f"{folder.name}-{r}"
+            )
+            log.info("%s run %d: %d rows, statuses %s", folder.name, r, summary.rows, summary.statuses)
+            runs.append(str(output / "results"))
     return runs
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from semtel_core.config import Settings, load_settings
+from semtel_core.config import LOCAL_ENDPOINT_URL, Settings, load_settings
 from semtel_core.errors import EvaluationGateError
 from semtel_core.evaluate.ab_run import run_model_eval
 from semtel_core.evaluate.embedding_strategy import EMBEDDING_ENDPOINT_PREFIX
@@ -139,6 +139,25 @@ def test_identical_configurations_pass_and_a_truncation_change_fails(
     assert not outcome["passed"] and outcome["classifiers"]["topic"]["agreement"] < 0.95
     html = Path(outcome["reports"]["disagreements.html"]).read_text()
     assert "FAILED" in html and "<td>topic</td>" in html
+
+
+def test_a_side_on_the_default_local_endpoint_gets_the_embedded_one(tmp_path: Path) -> None:
+    """As ``semtel run`` and ``weekly``: nothing needs to be started by hand for the offline default (started on
+    a free port when 8765 does not answer; used as it is when it does)."""
+    config = tmp_path / "semtel.yaml"
+    config.write_text(
+        f"endpoints: [{{name: local, base_url: '{LOCAL_ENDPOINT_URL}', model: instant}}]\n"
+        "classifiers: [topic]\nclient: {deadline_s: 20}\n"  # without an endpoint: error rows in 20 s
+    )
+    outcome = run_model_eval(
+        [str(CONVERSATIONS_PATH)],
+        tmp_path / "out",
+        config_path=config,
+        config_b={"classify": {"strategy": "single"}},
+    )
+    for side in (*outcome.runs_a, *outcome.runs_b):
+        statuses = {r["status"] for r in pq.read_table(side).to_pylist()}
+        assert statuses == {"ok"}, side
 
 
 @pytest.fixture(scope="module")
