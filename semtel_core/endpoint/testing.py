@@ -8,8 +8,10 @@ The server runs in a subprocess (its own event loop and GIL, like production), o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -143,13 +145,18 @@ def running_llama(*args: str, startup_timeout: float = 120) -> Iterator[tuple[st
     )
     try:
         assert process.stdout is not None
-        deadline = time.monotonic() + startup_timeout
-        line = process.stdout.readline().decode()  # the command prints one line once the server listens
+        # The command prints one line once the server listens: wait for it at most startup_timeout (a server
+        # that hangs before listening must not hang the caller); an exit ends the wait with an empty line.
+        ready, _, _ = select.select([process.stdout], [], [], startup_timeout)
+        line = process.stdout.readline().decode() if ready else ""
         match = re.search(r"on (http://\S+/v1)", line)
-        if match is None or time.monotonic() > deadline:
+        if match is None:
+            if ready and not line:  # its output closed: it is exiting, report how
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=5)
+            said = f"printed {line.strip()!r}" if ready else f"printed nothing in {startup_timeout:.0f} s"
             raise EndpointUnavailableError(
-                f"semtel endpoint llama did not start: {line.strip()!r} (exit {process.poll()})",
-                args=list(args),
+                f"semtel endpoint llama did not start: {said} (exit {process.poll()})", args=list(args)
             )
         yield match.group(1), process.pid
     finally:

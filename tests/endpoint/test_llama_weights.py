@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
 
 from semtel_core.endpoint import llama
-from semtel_core.errors import ConfigError
+from semtel_core.endpoint.testing import running_llama
+from semtel_core.errors import ConfigError, EndpointUnavailableError
 
 pytestmark = [pytest.mark.unit]
 
@@ -65,3 +67,22 @@ def test_missing_weights_and_unknown_models_say_what_to_do() -> None:
         ConfigError, match=r"unknown model 'gpt-5'; known: smollm2-135m, qwen2\.5-coder-0\.5b"
     ):
         llama.model_file("gpt-5")
+
+
+def test_a_server_that_does_not_come_up_is_an_error_within_the_startup_timeout() -> None:
+    """``running_llama`` waits for the listening line at most ``startup_timeout``; a command that exits first is
+    reported with its exit status (neither hangs the caller)."""
+    with (
+        pytest.raises(EndpointUnavailableError, match=r"printed '' \(exit [1-9]"),
+        running_llama("--model", "no-such-model"),
+    ):
+        pass
+    pytest.importorskip("xllamacpp", reason="semtel[llm-local] is not installed")
+    started = time.monotonic()
+    # the weights' check alone takes longer than 0.2 s
+    with (
+        pytest.raises(EndpointUnavailableError, match="printed nothing in 0 s"),
+        running_llama(startup_timeout=0.2),
+    ):
+        pass
+    assert time.monotonic() - started < 60  # the 0.2 s wait, then the server stopped
