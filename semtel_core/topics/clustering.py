@@ -137,9 +137,9 @@ def split_oversized(
         labels[members[halves == 1]] = int(labels.max()) + 1
     if not (labels != clustering.labels).any():
         return clustering
-    k = int(labels.max()) + 1
-    centroids = unit_rows(np.vstack([x[labels == c].mean(axis=0) for c in range(k)]))
-    return Clustering(labels, centroids, clustering.silhouette, clustering.tried)
+    return Clustering(
+        labels, _centroids(x, labels, int(labels.max()) + 1), clustering.silhouette, clustering.tried
+    )
 
 
 def _without_outliers(x: Vectors, labels: npt.NDArray[np.int64], centroids: Vectors) -> npt.NDArray[np.int64]:
