@@ -2,7 +2,9 @@
 
 Failures are connection errors, timeouts and 5xx, not 429s (a rate-limited endpoint is healthy, just full;
 the limiter and the concurrency controller deal with it). Each failed probe doubles the cooldown, up to
-``max_cooldown_s``; a success closes the breaker and resets it.
+``max_cooldown_s``; a success closes the breaker and resets it. Another process's open breaker on the same key
+keeps this one away too, except before this one has heard from the endpoint at all: then it probes once first,
+since that verdict may be a finished run's about an endpoint restarted since.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class CircuitBreaker:
         self._open_until = 0.0
         self._probe_in_flight = False
         self._state: BreakerState = "closed"
+        self._heard = False  # whether any attempt of ours has ended (success, failure or a neutral answer)
         self.times_opened = 0
 
     @property
@@ -64,6 +67,7 @@ class CircuitBreaker:
         return True
 
     def on_success(self) -> None:
+        self._heard = True
         if self._state != "closed":
             log.warning("endpoint %s: circuit breaker closed, the endpoint answers again", self.name)
         self.down_since = None
@@ -73,6 +77,7 @@ class CircuitBreaker:
         self._state = "closed"
 
     def on_failure(self) -> None:
+        self._heard = True
         if self._state == "half_open":
             self._probe_in_flight = False
             self._cooldown = min(self._cooldown * 2, self._max_cooldown)
@@ -84,18 +89,28 @@ class CircuitBreaker:
 
     def hold_open(self, seconds: float) -> None:
         """Another process on the same key opened its breaker: stay away for the ``seconds`` it has left (no
-        failure of ours is counted, and the half-open probe after it is ours to send)."""
+        failure of ours is counted, and the half-open probe after it is ours to send). Before any answer of our
+        own, send that probe first: a new run must not wait out an old run's verdict on a restarted endpoint."""
         if self._state != "closed" or seconds <= 0:
             return
         now = self._clock()
-        self._state = "open"
-        self._open_until = now + seconds
         if self.down_since is None:
             self.down_since = now
+        if not self._heard:
+            self._state = "half_open"
+            log.info(
+                "endpoint %s: another process found it down (%.0fs left); probing once first",
+                self.name,
+                seconds,
+            )
+            return
+        self._state = "open"
+        self._open_until = now + seconds
         log.info("endpoint %s: held open for %.0fs, another process found it down", self.name, seconds)
 
     def on_neutral(self) -> None:
         """The probe ended without telling us about health (a 429, a 4xx): let the next request probe."""
+        self._heard = True
         self._probe_in_flight = False
 
     def _open(self) -> None:

@@ -255,6 +255,8 @@ elseif op == 'reject' then
   end
 elseif op == 'breaker' then
   s.bopen = math.max(g('bopen', 0), now + tonumber(ARGV[A]))
+elseif op == 'healthy' then -- an answer came: an open-until left by a process (or a run) before is stale
+  s.bopen = 0
 end
 
 local out = {}

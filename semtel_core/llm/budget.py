@@ -367,6 +367,10 @@ class Budget:
         """Tell the other processes on this key that the endpoint is down for ``seconds``."""
         await self._run("breaker", (seconds,))
 
+    async def close_breaker(self) -> None:
+        """Tell the other processes on this key that the endpoint answers again (an open-until is lifted)."""
+        await self._run("healthy", ())
+
     async def flush(self) -> None:
         if not self._pending.empty():
             await self._run("sync", ())

@@ -367,9 +367,12 @@ class LLMClient:
             state.concurrency.on_wire -= 1
             raise
         state.concurrency.on_wire -= 1
-        return self._on_success(
+        success = self._on_success(
             state, run, raw.headers, completion, time.monotonic() - sent, on_wire_at_start, reservation
         )
+        if state.budget.breaker_open_s() > 0:  # it answers: a verdict on the key (another process's) is stale
+            await state.budget.close_breaker()
+        return success
 
     def _on_success(
         self,

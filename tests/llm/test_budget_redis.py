@@ -8,10 +8,14 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 
+import httpx2
+import openai
 import pytest
 import redis
+from pydantic import SecretStr
 
-from semtel_core.config import ClientSettings
+from semtel_core.config import ClientSettings, EndpointSettings
+from semtel_core.llm import CallRequest, LLMClient
 from semtel_core.llm.budget import Budget, LocalStore, RedisStore, budget_key
 from semtel_core.llm.limiter import RateLimitHeaders
 
@@ -19,6 +23,7 @@ pytestmark = [pytest.mark.integration]
 
 URL = ClientSettings().shared_budget_url
 SECRET = "sk-test-DO-NOT-STORE-1234567890"
+PROMPT = {"role": "user", "content": "hi"}
 
 
 @pytest.fixture
@@ -94,6 +99,46 @@ async def test_one_processs_open_breaker_keeps_the_others_away(prefix: str, stor
     await a.open_breaker(10.0)
     await b.take(10, 0)
     assert 9.0 < b.breaker_open_s() <= 10.0
+
+
+def _real_clock_budget(key: str, store: RedisStore) -> Budget:
+    return Budget(key, store, rpm=None, tpm=None, headroom=1.0, burst_s=1.0)  # Redis's clock, as a client's
+
+
+async def test_a_new_run_probes_past_an_old_runs_open_breaker_and_lifts_it(
+    prefix: str, stores: list[RedisStore]
+) -> None:
+    # A finished run found the endpoint down and left its open-until on the key (it outlives the run by design:
+    # the other processes of that run had to stay away). The endpoint has been restarted since: a new client
+    # sends one probe instead of waiting 300 s, and its answer lifts the verdict for every process on the key.
+    endpoint = EndpointSettings(
+        name="e", base_url="http://llm.example/v1", model="m", api_key=SecretStr(SECRET)
+    )
+    key = budget_key(prefix, endpoint.base_url, "m", SECRET)
+    await _real_clock_budget(key, stores[0]).open_breaker(300.0)
+    hits: list[int] = []
+
+    def factory(endpoint: EndpointSettings, key: SecretStr | str) -> openai.AsyncOpenAI:
+        def server(request: httpx2.Request) -> httpx2.Response:
+            hits.append(1)
+            usage = {"prompt_tokens": 7, "completion_tokens": 2, "total_tokens": 9}
+            choice = {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}
+            return httpx2.Response(200, json={"id": "c", "choices": [choice], "usage": usage})
+
+        http = httpx2.AsyncClient(transport=httpx2.MockTransport(server))
+        return openai.AsyncOpenAI(base_url=endpoint.base_url, api_key="k", max_retries=0, http_client=http)
+
+    # a deadline far under the verdict's 300 s: waiting it out would be an error row, not an answer
+    settings = ClientSettings(shared_budget_prefix=prefix, deadline_s=20, max_attempts=2)
+    async with LLMClient([endpoint], settings, sdk_factory=factory) as client:
+        results = [
+            await client.complete(CallRequest(messages=[PROMPT], request_id=f"r{i}")) for i in range(3)
+        ]
+    assert [r.status for r in results] == ["ok", "ok", "ok"]
+    assert len(hits) == 3
+    other = _real_clock_budget(key, stores[1])
+    await other.take(10, 0)
+    assert other.breaker_open_s() == 0.0
 
 
 async def test_the_redis_and_local_stores_run_the_same_script(prefix: str, stores: list[RedisStore]) -> None:

@@ -54,3 +54,40 @@ def test_neutral_outcome_frees_the_probe() -> None:
     assert breaker.begin()
     breaker.on_neutral()
     assert breaker.begin()
+
+
+def test_another_processs_verdict_is_probed_once_before_it_is_honoured() -> None:
+    # A new run reads an open-until that a finished run left on the key: it may be about an endpoint restarted
+    # since. Before any answer of its own the breaker lets one probe through instead of waiting it out.
+    clock = ManualClock()
+    breaker = CircuitBreaker(failure_threshold=3, cooldown_s=10, clock=clock)
+    breaker.hold_open(300)
+    assert breaker.state == "half_open"
+    assert breaker.begin()
+    assert not breaker.begin()  # one probe only
+    breaker.hold_open(300)  # the next request reads the same verdict: the probe is still out
+    assert not breaker.begin()
+    breaker.on_success()
+    assert breaker.state == "closed"
+
+
+def test_a_failed_probe_of_another_processs_verdict_opens_the_breaker() -> None:
+    clock = ManualClock()
+    breaker = CircuitBreaker(failure_threshold=3, cooldown_s=10, clock=clock)
+    breaker.hold_open(300)
+    assert breaker.begin()
+    breaker.on_failure()
+    assert breaker.state == "open"
+    assert breaker.seconds_until_available() == pytest.approx(20)  # a failed probe doubles the cooldown
+
+
+def test_once_it_has_heard_from_the_endpoint_the_verdict_holds_it_open() -> None:
+    clock = ManualClock()
+    breaker = CircuitBreaker(failure_threshold=3, cooldown_s=10, clock=clock)
+    assert breaker.begin()
+    breaker.on_success()
+    breaker.hold_open(30)
+    assert breaker.state == "open"
+    assert breaker.seconds_until_available() == pytest.approx(30)
+    clock.advance(30)
+    assert breaker.state == "half_open"  # and the probe after it is ours
