@@ -264,3 +264,15 @@ def get_json(stack: AirflowStack, path: str, **params: Any) -> Any:
     if response.status_code != 200:
         raise StackError(f"GET {path} -> {response.status_code}: {response.text}\n{stack.log_tails()}")
     return response.json()
+
+
+def wait_backfills_completed(stack: AirflowStack, dag_id: str, timeout: float = 120) -> None:
+    """Wait until every backfill of ``dag_id`` is completed. Airflow allows one running backfill per DAG, and the
+    scheduler marks a backfill completed in a later loop than the one that ends its last run: a test that starts
+    the next backfill right after the runs are done can meet ``AlreadyRunningBackfill``."""
+
+    def none_running() -> bool | None:
+        backfills = get_json(stack, "/backfills", dag_id=dag_id)["backfills"]
+        return True if all(b["completed_at"] for b in backfills) else None
+
+    stack.wait_for(f"every backfill of {dag_id} to complete", none_running, timeout)

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import pyarrow.dataset as ds
 import pytest
-from airflow_stack import REPO, AirflowStack, get_json
+from airflow_stack import REPO, AirflowStack, get_json, wait_backfills_completed
 from weekly_config import write_config
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group("airflow_stack")]
@@ -180,6 +180,7 @@ def test_trigger_and_backfill_from_the_ui(
         assert run["state"] == "success", context
         assert run["note"].startswith(f"semtel: week {week} "), context
         assert run["conf"]["classifiers"] == ["topic"], context  # typed in the backfill form
+    wait_backfills_completed(stack, DAG_ID)  # the form's backfill ends too, not only its runs
     page.goto(f"{stack.api_url}/dags/{DAG_ID}/runs")
     page.get_by_text(f"manual__week-{MANUAL_WEEK}").first.wait_for()
     _shot(page, "4-runs")

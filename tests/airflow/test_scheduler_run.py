@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from airflow_stack import CELERY_WORKER, REPO, AirflowStack, get_json
+from airflow_stack import CELERY_WORKER, REPO, AirflowStack, get_json, wait_backfills_completed
 from weekly_config import CLASSIFIERS as CONFIGURED
 from weekly_config import write_config
 
@@ -237,6 +237,9 @@ def _backfill(
     stack: AirflowStack, conf: dict[str, Any], first: date, last: date, *extra: str
 ) -> dict[str, Any]:
     """``airflow backfill create`` for [first, last] (logical dates); wait until the backfill completes."""
+    wait_backfills_completed(
+        stack, DAG_ID
+    )  # one running backfill per DAG: another test's may still be closing
     before = {b["id"] for b in get_json(stack, "/backfills", dag_id=DAG_ID)["backfills"]}
     stack.cli(
         "backfill",
