@@ -237,9 +237,8 @@ def _backfill(
     stack: AirflowStack, conf: dict[str, Any], first: date, last: date, *extra: str
 ) -> dict[str, Any]:
     """``airflow backfill create`` for [first, last] (logical dates); wait until the backfill completes."""
-    wait_backfills_completed(
-        stack, DAG_ID
-    )  # one running backfill per DAG: another test's may still be closing
+    # one running backfill per DAG: another test's may still be closing
+    wait_backfills_completed(stack, DAG_ID)
     before = {b["id"] for b in get_json(stack, "/backfills", dag_id=DAG_ID)["backfills"]}
     stack.cli(
         "backfill",
